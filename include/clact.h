@@ -1,0 +1,212 @@
+/* clact.h - portable OpenCL activation functions (the ReLU family and
+ * relatives), forward and backward, plus a dense layer on CLBlast.
+ *
+ * Conventions
+ *  - every function returns a clact_status (0 = success); OpenCL error codes
+ *    (negative, > -2000) pass through unchanged, clact's own are <= -2000;
+ *  - out-parameters come first; create/destroy pairs; destroy(NULL) is a no-op;
+ *  - buffers are a cl_mem plus an offset counted in ELEMENTS of the dtype;
+ *  - work is enqueued on the context's queue and is asynchronous, exactly as
+ *    clEnqueue*: pass a wait list in, get an event out (optional);
+ *  - on any error nothing is enqueued, nothing is written to an output and
+ *    nothing allocated is kept; clact_last_error() says why (per thread).
+ *  - a context may be used from several threads at once.
+ */
+#ifndef CLACT_H
+#define CLACT_H
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#ifdef __APPLE__
+#include <OpenCL/cl.h>
+#else
+#include <CL/cl.h>
+#endif
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- versioning and visibility ---------------------------------------- */
+#define CLACT_VERSION_MAJOR 0
+#define CLACT_VERSION_MINOR 1
+#define CLACT_VERSION_PATCH 0
+#define CLACT_VERSION_NUMBER \
+    (CLACT_VERSION_MAJOR * 10000 + CLACT_VERSION_MINOR * 100 + CLACT_VERSION_PATCH)
+#define CLACT_VERSION_STRING "0.1.0"
+
+#if defined(_WIN32) && defined(CLACT_SHARED_BUILD)
+#define CLACT_API __declspec(dllexport)
+#elif defined(_WIN32) && defined(CLACT_SHARED)
+#define CLACT_API __declspec(dllimport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define CLACT_API __attribute__((visibility("default")))
+#else
+#define CLACT_API
+#endif
+
+CLACT_API unsigned    clact_version_number(void); /* CLACT_VERSION_NUMBER of the library */
+CLACT_API const char *clact_version_string(void);
+
+/* ---- status ------------------------------------------------------------ */
+typedef enum clact_status {
+    CLACT_SUCCESS = 0,
+    /* OpenCL error codes (CL_OUT_OF_RESOURCES, ...) pass through unchanged */
+    CLACT_ERR_INVALID_ARGUMENT = -2000, /* NULL pointer, bad flag, ...       */
+    CLACT_ERR_INVALID_OP,               /* op outside the op table            */
+    CLACT_ERR_INVALID_PARAMETER,        /* non-finite alpha, min > max, ...   */
+    CLACT_ERR_INVALID_SHAPE,            /* ndim, shape, dtype mismatch        */
+    CLACT_ERR_INVALID_AXIS,             /* axis outside [-ndim, ndim)         */
+    CLACT_ERR_BUFFER_TOO_SMALL,         /* shape + offset beyond the cl_mem   */
+    CLACT_ERR_WEIGHT_MISMATCH,          /* prelu weight count != channels, 1  */
+    CLACT_ERR_OVERLAP,                  /* in/out overlap where it is unsafe  */
+    CLACT_ERR_NO_DEVICE,                /* no platform/device matches         */
+    CLACT_ERR_UNSUPPORTED,              /* e.g. f64 without cl_khr_fp64       */
+    CLACT_ERR_BUILD,                    /* kernel build failed (see log)      */
+    CLACT_ERR_OUT_OF_MEMORY,            /* host allocation failed             */
+    CLACT_ERR_IO,                       /* cache directory / file problem     */
+    CLACT_ERR_BLAS,                     /* CLBlast reported an error          */
+    CLACT_ERR_INTERNAL                  /* a bug: please report               */
+} clact_status;
+
+CLACT_API const char *clact_status_string(clact_status s); /* never NULL */
+/* Detail of the last error on this thread ("" if none). Includes the build
+ * log after CLACT_ERR_BUILD. Valid until the next clact call on the thread. */
+CLACT_API const char *clact_last_error(void);
+
+/* ---- ops --------------------------------------------------------------- */
+enum { CLACT_DOMAIN_FINITE, CLACT_DOMAIN_POSITIVE, CLACT_DOMAIN_NONZERO };
+#define CLACT_OPF_PIECEWISE_LINEAR          (1u << 0) /* cheap: no transcendental  */
+#define CLACT_OPF_BWD_FROM_Y                (1u << 1) /* backward may take y     */
+#define CLACT_OPF_BWD_FROM_Y_IF_P0_NONNEG   (1u << 2) /* ... when param[0] >= 0  */
+#define CLACT_OPF_WEIGHT                    (1u << 3) /* takes a weight buffer   */
+#define CLACT_OPF_CONCAT                    (1u << 4) /* output doubles the axis */
+#define CLACT_OPF_P0_LE_P1                  (1u << 5) /* param[0] <= param[1]    */
+
+typedef enum clact_op {
+#define CLACT_OP(E, n, np, a, ad, adom, b, bd, bdom, f) CLACT_OP_##E,
+#include "clact_ops.def"
+#undef CLACT_OP
+    CLACT_OP_COUNT
+} clact_op;
+
+#define CLACT_MAX_PARAMS 2
+#define CLACT_MAX_DIMS 8
+
+/* An activation and its parameters. Initialise with clact_activation_init
+ * (PyTorch's defaults), then change what you need. */
+typedef struct clact_activation {
+    clact_op op;
+    double   param[CLACT_MAX_PARAMS]; /* meaning: clact_op_param_name(op, i) */
+    int      axis; /* prelu/crelu channel axis; default 1; negative counts from the end */
+} clact_activation;
+
+CLACT_API clact_status clact_activation_init(clact_activation *act, clact_op op);
+/* Set a parameter by its name ("alpha", "beta", "min", "max", "threshold"). */
+CLACT_API clact_status clact_activation_set(clact_activation *act, const char *name, double value);
+CLACT_API const char  *clact_op_name(clact_op op);          /* NULL if invalid */
+CLACT_API clact_status clact_op_from_name(clact_op *out, const char *name);
+CLACT_API int          clact_op_param_count(clact_op op);   /* -1 if invalid   */
+CLACT_API const char  *clact_op_param_name(clact_op op, int i);
+CLACT_API unsigned     clact_op_flags(clact_op op);
+
+/* ---- tensors ----------------------------------------------------------- */
+typedef enum clact_dtype {
+    CLACT_F32 = 0, CLACT_F16 = 1, CLACT_BF16 = 2, CLACT_F64 = 3, CLACT_DTYPE_COUNT
+} clact_dtype;
+CLACT_API size_t      clact_dtype_size(clact_dtype t); /* 0 if invalid */
+CLACT_API const char *clact_dtype_name(clact_dtype t); /* "f32", ... */
+
+/* A dense C-order (row-major) tensor. ndim 0 is a scalar (1 element). */
+typedef struct clact_tensor {
+    clact_dtype dtype;
+    int         ndim;
+    size_t      shape[CLACT_MAX_DIMS];
+} clact_tensor;
+CLACT_API size_t clact_tensor_count(const clact_tensor *t); /* element count */
+
+/* ---- devices and contexts ---------------------------------------------- */
+typedef struct clact_device_info {
+    unsigned platform_index, device_index;
+    cl_device_type type;
+    int  is_default;   /* what clact_context_create(.., NULL) would pick */
+    char platform[128];
+    char name[128];
+    char vendor[128];
+    char version[64];
+} clact_device_info;
+
+/* Fill up to `cap` entries; *count receives the total number of devices.
+ * No OpenCL platform gives CLACT_ERR_NO_DEVICE. */
+CLACT_API clact_status clact_devices(clact_device_info *out, size_t cap, size_t *count);
+
+typedef struct clact_context clact_context; /* opaque */
+
+/* The queue clact creates has CL_QUEUE_PROFILING_ENABLE, so events it
+ * returns can be timed.
+ * spec: "gpu" | "cpu" | "accelerator" | "P:D" | substring of
+ * "platform / device / vendor" (case-insensitive). NULL or "" reads
+ * CLACT_DEVICE; unset means the first GPU, else the first CPU. */
+CLACT_API clact_status clact_context_create(clact_context **out, const char *spec);
+/* Adopt the caller's queue. clact never retains or releases it (nor its
+ * context or device): keep it alive while the clact context lives. */
+CLACT_API clact_status clact_context_from_queue(clact_context **out, cl_command_queue queue);
+CLACT_API void         clact_context_destroy(clact_context *ctx);
+CLACT_API cl_command_queue clact_context_queue(const clact_context *ctx);
+CLACT_API cl_context       clact_context_cl_context(const clact_context *ctx);
+CLACT_API cl_device_id     clact_context_device(const clact_context *ctx);
+/* "platform / device" of the context's device */
+CLACT_API const char      *clact_context_device_name(const clact_context *ctx);
+/* CLACT_SUCCESS if the device can store dtype, else CLACT_ERR_UNSUPPORTED. */
+CLACT_API clact_status     clact_context_supports(const clact_context *ctx, clact_dtype t);
+
+/* ---- activations ------------------------------------------------------- */
+/* y = act(x). x described by t; y has t's shape except crelu (axis doubled).
+ * prelu: weight holds shape[axis] or 1 elements of t->dtype (offset 0);
+ * with ndim < 2 ... see README. x == y (same buffer, same offset) is allowed
+ * for every op but crelu. */
+CLACT_API clact_status clact_forward(clact_context *ctx, const clact_activation *act,
+                                     const clact_tensor *t,
+                                     cl_mem x, size_t x_off, cl_mem y, size_t y_off,
+                                     cl_mem weight,
+                                     cl_uint n_wait, const cl_event *wait, cl_event *done);
+
+typedef enum clact_source { CLACT_FROM_X = 0, CLACT_FROM_Y = 1 } clact_source;
+/* dx = act'(x) * dy. With src == CLACT_FROM_Y, `xy` holds y = act(x)
+ * (only for ops with CLACT_OPF_BWD_FROM_Y, or _IF_P0_NONNEG and param[0] >= 0).
+ * dy has y's shape (crelu: the doubled one). dx == dy is allowed.
+ * prelu: dweight (shape of weight, may be NULL) receives sum over x <= 0 of
+ * x * dy per channel, deterministically. */
+CLACT_API clact_status clact_backward(clact_context *ctx, const clact_activation *act,
+                                      const clact_tensor *t, clact_source src,
+                                      cl_mem xy, size_t xy_off, cl_mem dy, size_t dy_off,
+                                      cl_mem dx, size_t dx_off,
+                                      cl_mem weight, cl_mem dweight,
+                                      cl_uint n_wait, const cl_event *wait, cl_event *done);
+
+/* y = x, n elements of dtype t, with the same vector width as the
+ * activation kernels: the bandwidth yardstick of `clact bench`. */
+CLACT_API clact_status clact_copy(clact_context *ctx, clact_dtype t, size_t n,
+                                  cl_mem x, size_t x_off, cl_mem y, size_t y_off,
+                                  cl_uint n_wait, const cl_event *wait, cl_event *done);
+
+/* Check a call without enqueueing or compiling anything. */
+CLACT_API clact_status clact_forward_check(const clact_context *ctx, const clact_activation *act,
+                                           const clact_tensor *t);
+
+/* ---- programs and the cache -------------------------------------------- */
+/* Build (or load from the disk cache) every kernel variant this device can
+ * run, so later calls never compile. */
+CLACT_API clact_status clact_prebuild(clact_context *ctx);
+/* Remove clact's cache files from the cache directory (see README). */
+CLACT_API clact_status clact_cache_clear(void);
+/* The cache directory in use ("" when CLACT_CACHE=0). */
+CLACT_API const char  *clact_cache_dir(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CLACT_H */

@@ -1,0 +1,198 @@
+/* elementwise.cl - the generic activation kernels, specialised by -D
+ * (see clact_types.cl). One work-item handles CLACT_VEC consecutive
+ * elements; the last one handles the tail element by element, so any n
+ * works without a rebuild. Offsets and sizes are in elements.
+ *
+ * The op is chosen by CLACT_OP: clact_fwd_<op>, clact_grad_<op> (from x)
+ * and clact_grady_<op> (from y) come from clact_ops.cl.
+ */
+#ifndef CLACT_EMBEDDED
+#include "clact_types.cl"
+#include "clact_math.cl"
+#include "clact_ops.cl"
+#endif
+
+#define CLACT_FWD CLACT_CAT(clact_fwd_, CLACT_OP)
+#if CLACT_FROM_Y
+#define CLACT_GRAD CLACT_CAT(clact_grady_, CLACT_OP)
+#else
+#define CLACT_GRAD CLACT_CAT(clact_grad_, CLACT_OP)
+#endif
+
+/* ---- plain elementwise ops ------------------------------------------- */
+kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
+                      ulong n, real p0, real p1)
+{
+    const size_t i = get_global_id(0) * CLACT_VEC;
+    x += x_off;
+    y += y_off;
+    if (i + CLACT_VEC <= n) {
+        real v[CLACT_VEC];
+        CLACT_LDV(x, i, v);
+        for (int k = 0; k < CLACT_VEC; ++k) v[k] = CLACT_FWD(v[k], p0, p1);
+        CLACT_STV(y, i, v);
+    } else {
+        for (size_t j = i; j < n; ++j) clact_st(y, j, CLACT_FWD(clact_ld(x, j), p0, p1));
+    }
+}
+
+kernel void clact_bwd(const global store_t *s, ulong s_off, const global store_t *dy, ulong dy_off,
+                      global store_t *dx, ulong dx_off, ulong n, real p0, real p1)
+{
+    const size_t i = get_global_id(0) * CLACT_VEC;
+    s += s_off;
+    dy += dy_off;
+    dx += dx_off;
+    if (i + CLACT_VEC <= n) {
+        real v[CLACT_VEC], g[CLACT_VEC];
+        CLACT_LDV(s, i, v);
+        CLACT_LDV(dy, i, g);
+        for (int k = 0; k < CLACT_VEC; ++k) v[k] = g[k] * CLACT_GRAD(v[k], p0, p1);
+        CLACT_STV(dx, i, v);
+    } else {
+        for (size_t j = i; j < n; ++j)
+            clact_st(dx, j, clact_ld(dy, j) * CLACT_GRAD(clact_ld(s, j), p0, p1));
+    }
+}
+
+/* plain copy at the same vector width: the bandwidth yardstick */
+kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, ulong y_off, ulong n)
+{
+    const size_t i = get_global_id(0) * CLACT_VEC;
+    x += x_off;
+    y += y_off;
+    if (i + CLACT_VEC <= n) {
+        real v[CLACT_VEC];
+        CLACT_LDV(x, i, v);
+        CLACT_STV(y, i, v);
+    } else {
+        for (size_t j = i; j < n; ++j) clact_st(y, j, clact_ld(x, j));
+    }
+}
+
+/* ---- prelu: weight per channel; x viewed as [outer, C, inner] --------- */
+kernel void clact_fwd_prelu_w(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
+                              ulong n, const global store_t *w, ulong C, ulong inner)
+{
+    const size_t i = get_global_id(0) * CLACT_VEC;
+    if (i >= n) return;
+    x += x_off;
+    y += y_off;
+    size_t r = i % inner, c = (i / inner) % C;
+    const size_t e = min((size_t)n, i + CLACT_VEC);
+    for (size_t j = i; j < e; ++j) {
+        clact_st(y, j, clact_fwd_prelu(clact_ld(x, j), clact_ld(w, c), 0));
+        if (++r == inner) { r = 0; if (++c == C) c = 0; }
+    }
+}
+
+kernel void clact_bwd_prelu_w(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
+                              global store_t *dx, ulong dx_off, ulong n,
+                              const global store_t *w, ulong C, ulong inner)
+{
+    const size_t i = get_global_id(0) * CLACT_VEC;
+    if (i >= n) return;
+    x += x_off;
+    dy += dy_off;
+    dx += dx_off;
+    size_t r = i % inner, c = (i / inner) % C;
+    const size_t e = min((size_t)n, i + CLACT_VEC);
+    for (size_t j = i; j < e; ++j) {
+        clact_st(dx, j, clact_ld(dy, j) * clact_grad_prelu(clact_ld(x, j), clact_ld(w, c), 0));
+        if (++r == inner) { r = 0; if (++c == C) c = 0; }
+    }
+}
+
+/* Weight gradient, pass 1: work-group g handles channel g / P, chunk g % P
+ * of the channel's outer*inner positions; Kahan per work-item, then a
+ * fixed-order tree. Deterministic for a given (shape, local size). */
+#ifndef CLACT_RED_LOCAL
+#define CLACT_RED_LOCAL 256
+#endif
+__attribute__((reqd_work_group_size(CLACT_RED_LOCAL, 1, 1)))
+kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
+                                   ulong outer, ulong C, ulong inner, ulong P, ulong chunk,
+                                   global real *partial)
+{
+    local real sh[CLACT_RED_LOCAL];
+    const size_t g = get_group_id(0), l = get_local_id(0);
+    const size_t c = g / P, p = g % P, m = outer * inner;
+    x += x_off;
+    dy += dy_off;
+    const size_t b = p * chunk, e = min(m, b + chunk);
+    real s = 0, comp = 0;
+    for (size_t j = b + l; j < e; j += CLACT_RED_LOCAL) {
+        const size_t o = j / inner, r = j - o * inner;
+        const size_t idx = (o * C + c) * inner + r;
+        const real xv = clact_ld(x, idx);
+        const real t = xv <= 0 ? xv * clact_ld(dy, idx) : (real)0;
+        const real yk = t - comp;
+        const real tt = s + yk;
+        comp = (tt - s) - yk;
+        s = tt;
+    }
+    sh[l] = s;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (size_t h = CLACT_RED_LOCAL / 2; h > 0; h >>= 1) {
+        if (l < h) sh[l] += sh[l + h];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (l == 0) partial[g] = sh[0];
+}
+
+/* pass 2: one work-item per channel sums its P partials in order */
+kernel void clact_prelu_dw_final(const global real *partial, ulong P, global store_t *dw, ulong C)
+{
+    const size_t c = get_global_id(0);
+    if (c >= C) return;
+    real s = 0, comp = 0;
+    for (size_t p = 0; p < P; ++p) {
+        const real yk = partial[c * P + p] - comp;
+        const real t = s + yk;
+        comp = (t - s) - yk;
+        s = t;
+    }
+    clact_st(dw, c, s);
+}
+
+/* ---- crelu: x [outer, C, inner] -> y [outer, 2C, inner] ----------------- */
+kernel void clact_fwd_crelu(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
+                            ulong n, ulong C, ulong inner)
+{
+    const size_t i = get_global_id(0) * CLACT_VEC;
+    if (i >= n) return;
+    x += x_off;
+    y += y_off;
+    const size_t blk = C * inner;
+    size_t o = i / blk, r = i - o * blk;
+    const size_t e = min((size_t)n, i + CLACT_VEC);
+    for (size_t j = i; j < e; ++j) {
+        const real v = clact_ld(x, j);
+        const size_t pos = o * 2 * blk + r;
+        clact_st(y, pos, clact_fwd_relu(v, 0, 0));
+        clact_st(y, pos + blk, clact_fwd_relu(-v, 0, 0));
+        if (++r == blk) { r = 0; ++o; }
+    }
+}
+
+kernel void clact_bwd_crelu(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
+                            global store_t *dx, ulong dx_off, ulong n, ulong C, ulong inner)
+{
+    const size_t i = get_global_id(0) * CLACT_VEC;
+    if (i >= n) return;
+    x += x_off;
+    dy += dy_off;
+    dx += dx_off;
+    const size_t blk = C * inner;
+    size_t o = i / blk, r = i - o * blk;
+    const size_t e = min((size_t)n, i + CLACT_VEC);
+    for (size_t j = i; j < e; ++j) {
+        const real v = clact_ld(x, j);
+        const size_t pos = o * 2 * blk + r;
+        /* d/dx [relu(x), relu(-x)] . [dp, dn] = dp*(x>0) - dn*(x<0) */
+        const real g = clact_ld(dy, pos) * clact_grad_relu(v, 0, 0)
+                     - clact_ld(dy, pos + blk) * clact_grad_relu(-v, 0, 0);
+        clact_st(dx, j, g);
+        if (++r == blk) { r = 0; ++o; }
+    }
+}
