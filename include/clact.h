@@ -102,6 +102,7 @@ typedef struct clact_activation {
     clact_op op;
     double   param[CLACT_MAX_PARAMS]; /* meaning: clact_op_param_name(op, i) */
     int      axis; /* prelu/crelu channel axis; default 1; negative counts from the end */
+    size_t   weight_count; /* prelu: 1 (shared) or shape[axis]; 0 = shape[axis] */
 } clact_activation;
 
 CLACT_API clact_status clact_activation_init(clact_activation *act, clact_op op);
@@ -165,9 +166,11 @@ CLACT_API clact_status     clact_context_supports(const clact_context *ctx, clac
 
 /* ---- activations ------------------------------------------------------- */
 /* y = act(x). x described by t; y has t's shape except crelu (axis doubled).
- * prelu: weight holds shape[axis] or 1 elements of t->dtype (offset 0);
- * with ndim < 2 ... see README. x == y (same buffer, same offset) is allowed
- * for every op but crelu. */
+ * prelu: `weight` holds act->weight_count elements of t->dtype (offset 0):
+ * 1 (one shared slope) or shape[axis] (one per channel); as in PyTorch, a
+ * tensor with ndim < 2 and the default axis 1 has a single channel.
+ * x == y (same buffer, same offset) is allowed for every op but crelu;
+ * partly overlapping ranges are refused (CLACT_ERR_OVERLAP). */
 CLACT_API clact_status clact_forward(clact_context *ctx, const clact_activation *act,
                                      const clact_tensor *t,
                                      cl_mem x, size_t x_off, cl_mem y, size_t y_off,

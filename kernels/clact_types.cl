@@ -32,10 +32,12 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #define CLACT_REAL_IS_DOUBLE 1
 typedef double real;
+#define CLACT_REAL_T double
 typedef double store_t;
 #else
 #define CLACT_REAL_IS_DOUBLE 0
 typedef float real;
+#define CLACT_REAL_T float
 #if CLACT_DTYPE == 1
 typedef half store_t; /* pointer use only: no cl_khr_fp16 needed */
 #elif CLACT_DTYPE == 2
@@ -83,7 +85,7 @@ inline void clact_st(global store_t *p, size_t i, real v)
 #define CLACT_LDV(p, i, a) do { (a)[0] = clact_ld((p), (i)); } while (0)
 #define CLACT_STV(p, i, a) do { clact_st((p), (i), (a)[0]); } while (0)
 #else
-#define CLACT_VREAL CLACT_CAT(real, CLACT_VEC)
+#define CLACT_VREAL CLACT_CAT(CLACT_REAL_T, CLACT_VEC)
 typedef union { CLACT_VREAL v; real a[CLACT_VEC]; } clact_vec_u;
 #if CLACT_DTYPE == 1
 #define CLACT_VLOAD(i, p) CLACT_CAT(vload_half, CLACT_VEC)(0, (p) + (i))

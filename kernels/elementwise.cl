@@ -71,7 +71,7 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
 }
 
 /* ---- prelu: weight per channel; x viewed as [outer, C, inner] --------- */
-kernel void clact_fwd_prelu_w(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
+kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
                               ulong n, const global store_t *w, ulong C, ulong inner)
 {
     const size_t i = get_global_id(0) * CLACT_VEC;
@@ -86,7 +86,7 @@ kernel void clact_fwd_prelu_w(const global store_t *x, ulong x_off, global store
     }
 }
 
-kernel void clact_bwd_prelu_w(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
+kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
                               global store_t *dx, ulong dx_off, ulong n,
                               const global store_t *w, ulong C, ulong inner)
 {
@@ -156,7 +156,7 @@ kernel void clact_prelu_dw_final(const global real *partial, ulong P, global sto
 }
 
 /* ---- crelu: x [outer, C, inner] -> y [outer, 2C, inner] ----------------- */
-kernel void clact_fwd_crelu(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
+kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
                             ulong n, ulong C, ulong inner)
 {
     const size_t i = get_global_id(0) * CLACT_VEC;
@@ -175,7 +175,7 @@ kernel void clact_fwd_crelu(const global store_t *x, ulong x_off, global store_t
     }
 }
 
-kernel void clact_bwd_crelu(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
+kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
                             global store_t *dx, ulong dx_off, ulong n, ulong C, ulong inner)
 {
     const size_t i = get_global_id(0) * CLACT_VEC;

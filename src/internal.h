@@ -1,0 +1,107 @@
+/* internal.h - private declarations shared by the library's sources */
+#ifndef CLACT_INTERNAL_H
+#define CLACT_INTERNAL_H
+
+#include "clact.h"
+#include <pthread.h>
+#include <stdarg.h>
+
+#define CLACT_UNUSED(x) ((void)(x))
+
+/* ---- errors (error.c) ---------------------------------------------------- */
+/* Record detail for clact_last_error() and return s. */
+clact_status clact__fail(clact_status s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void clact__clear_error(void);
+/* Print when CLACT_DEBUG is set; the library is otherwise silent. */
+void clact__debug(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* ---- op table (ops.c) ------------------------------------------------------ */
+typedef struct clact_op_row {
+    const char *name;
+    int         nparams;
+    const char *pname[CLACT_MAX_PARAMS];
+    double      pdefault[CLACT_MAX_PARAMS];
+    int         pdomain[CLACT_MAX_PARAMS];
+    unsigned    flags;
+} clact_op_row;
+extern const clact_op_row clact__ops[CLACT_OP_COUNT];
+/* Validate act (op, parameters); CLACT_SUCCESS or a status with detail. */
+clact_status clact__check_activation(const clact_activation *act);
+
+/* ---- kernels and programs (program.c) -------------------------------------- */
+typedef enum clact_kernel_id {
+    CLACT_K_FWD, CLACT_K_BWD, CLACT_K_COPY,
+    CLACT_K_FWD_PRELU_W, CLACT_K_BWD_PRELU_W, CLACT_K_DW_PARTIAL, CLACT_K_DW_FINAL,
+    CLACT_K_FWD_CRELU, CLACT_K_BWD_CRELU,
+    CLACT_K_COUNT
+} clact_kernel_id;
+extern const char *const clact__kernel_names[CLACT_K_COUNT];
+
+/* what changes generated code: the -D set of one build */
+typedef struct clact_variant {
+    clact_op    op;
+    clact_dtype dtype;
+    int         from_y;
+} clact_variant;
+
+typedef struct clact_program {
+    cl_program program;
+    cl_kernel  kernel[CLACT_K_COUNT];
+    unsigned   vec;   /* elements per work-item */
+    size_t     local; /* work-group size, 0 = runtime's choice */
+} clact_program;
+
+/* device launch parameters (tuning.c) */
+typedef struct clact_launch {
+    unsigned vec;
+    size_t   local;
+} clact_launch;
+
+struct clact_context {
+    cl_context       context;
+    cl_command_queue queue;
+    cl_device_id     device;
+    int              owns; /* created context/queue here: release on destroy */
+    int              has_fp64, has_fp16;
+    cl_ulong         max_alloc;
+    char             platform_name[256], platform_version[256];
+    char             device_name[256], driver_version[128], vendor[256];
+    char             display_name[520];
+    cl_device_type   type;
+    clact_launch     launch[CLACT_DTYPE_COUNT];
+    size_t           red_local; /* work-group size of reductions */
+    pthread_mutex_t  lock;      /* programs + kernel arguments + enqueue */
+    clact_program   *prog[CLACT_OP_COUNT][CLACT_DTYPE_COUNT][2];
+};
+
+/* Get (build or load) the program of a variant; call with ctx->lock held. */
+clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_program **out);
+void         clact__program_release(clact_program *p);
+/* Assemble all build options of a variant (one place for every quirk). */
+void         clact__build_options(const clact_context *ctx, const clact_variant *v,
+                                  const clact_launch *l, char *buf, size_t cap);
+
+/* ---- disk cache (cache.c) -------------------------------------------------- */
+/* Compute the cache key of a build (one function for lookup and store). */
+void         clact__cache_key(const clact_context *ctx, const char *options, char *key, size_t cap);
+/* Load a binary for key; *bin is malloc'ed. Returns 0 if found and valid. */
+int          clact__cache_load(const char *key, unsigned char **bin, size_t *size);
+/* Store a binary (best effort, never fails the caller). */
+void         clact__cache_store(const char *key, const unsigned char *bin, size_t size);
+
+/* ---- tuning (tuning.c) ------------------------------------------------------ */
+void         clact__tuning_init(clact_context *ctx);
+
+/* ---- misc ------------------------------------------------------------------ */
+uint64_t     clact__fnv1a(uint64_t h, const void *data, size_t n);
+#define CLACT_FNV_OFFSET 1469598103934665603ULL
+
+#endif

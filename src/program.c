@@ -1,0 +1,151 @@
+/* program.c - kernel variants: build options, in-memory cache per context,
+ * disk cache (cache.c), run-time build from the embedded sources. */
+#include "internal.h"
+#include "embedded.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const clact__kernel_names[CLACT_K_COUNT] = {
+    "clact_fwd", "clact_bwd", "clact_copy",
+    "clact_prelu_fwd", "clact_prelu_bwd", "clact_prelu_dw_partial", "clact_prelu_dw_final",
+    "clact_crelu_fwd", "clact_crelu_bwd",
+};
+
+/* concatenation order of the embedded sources of one program */
+static const char *const source_order[] = {
+    "clact_types.cl", "clact_math.cl", "clact_ops.cl", "elementwise.cl",
+};
+#define N_SOURCES (sizeof source_order / sizeof source_order[0])
+
+void clact__build_options(const clact_context *ctx, const clact_variant *v, const clact_launch *l,
+                          char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap,
+                     "-cl-std=CL1.2 -DCLACT_EMBEDDED -DCLACT_DTYPE=%d -DCLACT_VEC=%u -DCLACT_OP=%s "
+                     "-DCLACT_FROM_Y=%d -DCLACT_RED_LOCAL=%zu",
+                     (int)v->dtype, l->vec, clact__ops[v->op].name, v->from_y, ctx->red_local);
+    /* vendor quirks go here, decided from ctx (platform / device names) */
+    const char *extra = getenv("CLACT_BUILD_OPTIONS");
+    if (extra && *extra && n > 0 && (size_t)n < cap) snprintf(buf + n, cap - (size_t)n, " %s", extra);
+}
+
+static const clact_embedded_file *find_source(const char *name)
+{
+    for (const clact_embedded_file *f = clact_embedded_files; f->name; ++f)
+        if (strcmp(f->name, name) == 0) return f;
+    return NULL;
+}
+
+static clact_status build_log_fail(clact_context *ctx, cl_program prog, cl_int err, const char *options)
+{
+    size_t sz = 0;
+    clGetProgramBuildInfo(prog, ctx->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &sz);
+    char *log = malloc(sz + 1);
+    if (log) {
+        log[0] = '\0';
+        clGetProgramBuildInfo(prog, ctx->device, CL_PROGRAM_BUILD_LOG, sz, log, NULL);
+        log[sz] = '\0';
+    }
+    clact_status s = clact__fail(CLACT_ERR_BUILD, "kernel build failed (%d) with options '%s': %s", err, options,
+                                 log ? log : "(no log)");
+    free(log);
+    return s;
+}
+
+static cl_program from_binary(clact_context *ctx, const char *key)
+{
+    unsigned char *bin = NULL;
+    size_t size = 0;
+    if (clact__cache_load(key, &bin, &size) != 0) return NULL;
+    cl_int st = CL_SUCCESS, err = CL_SUCCESS;
+    const unsigned char *b = bin;
+    cl_program p = clCreateProgramWithBinary(ctx->context, 1, &ctx->device, &size, &b, &st, &err);
+    free(bin);
+    if (!p) return NULL;
+    if (err != CL_SUCCESS || st != CL_SUCCESS || clBuildProgram(p, 1, &ctx->device, "", NULL, NULL) != CL_SUCCESS) {
+        clact__debug("cached binary rejected by the driver; rebuilding");
+        clReleaseProgram(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void store_binary(clact_context *ctx, cl_program p, const char *key)
+{
+    size_t size = 0;
+    if (clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL) != CL_SUCCESS || size == 0) return;
+    unsigned char *bin = malloc(size);
+    if (!bin) return;
+    unsigned char *bins[1] = {bin};
+    if (clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS)
+        clact__cache_store(key, bin, size);
+    free(bin);
+    CLACT_UNUSED(ctx);
+}
+
+void clact__program_release(clact_program *p)
+{
+    if (!p) return;
+    for (int k = 0; k < CLACT_K_COUNT; ++k)
+        if (p->kernel[k]) clReleaseKernel(p->kernel[k]);
+    if (p->program) clReleaseProgram(p->program);
+    free(p);
+}
+
+clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_program **out)
+{
+    clact_program **slot = &ctx->prog[v->op][v->dtype][v->from_y ? 1 : 0];
+    if (*slot) {
+        *out = *slot;
+        return CLACT_SUCCESS;
+    }
+    const clact_launch *l = &ctx->launch[v->dtype];
+    char options[1024], key[2048];
+    clact__build_options(ctx, v, l, options, sizeof options);
+    clact__cache_key(ctx, options, key, sizeof key);
+
+    cl_program prog = from_binary(ctx, key);
+    if (!prog) {
+        const char *src[N_SOURCES];
+        size_t len[N_SOURCES];
+        for (size_t i = 0; i < N_SOURCES; ++i) {
+            const clact_embedded_file *f = find_source(source_order[i]);
+            if (!f) return clact__fail(CLACT_ERR_INTERNAL, "embedded source %s missing", source_order[i]);
+            src[i] = f->data;
+            len[i] = f->length;
+        }
+        cl_int err;
+        prog = clCreateProgramWithSource(ctx->context, N_SOURCES, src, len, &err);
+        if (!prog) return clact__fail((clact_status)err, "clCreateProgramWithSource failed (%d)", err);
+        clact__debug("building %s/%s%s: %s", clact__ops[v->op].name, clact_dtype_name(v->dtype),
+                     v->from_y ? " from y" : "", options);
+        err = clBuildProgram(prog, 1, &ctx->device, options, NULL, NULL);
+        if (err != CL_SUCCESS) {
+            clact_status s = build_log_fail(ctx, prog, err, options);
+            clReleaseProgram(prog);
+            return s;
+        }
+        store_binary(ctx, prog, key);
+    }
+    clact_program *p = calloc(1, sizeof *p);
+    if (!p) {
+        clReleaseProgram(prog);
+        return clact__fail(CLACT_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+    p->program = prog;
+    p->vec = l->vec;
+    p->local = l->local;
+    for (int k = 0; k < CLACT_K_COUNT; ++k) {
+        cl_int err;
+        p->kernel[k] = clCreateKernel(prog, clact__kernel_names[k], &err);
+        if (!p->kernel[k]) {
+            clact__program_release(p);
+            return clact__fail(CLACT_ERR_BUILD, "kernel %s missing from the program (%d)", clact__kernel_names[k], err);
+        }
+    }
+    *slot = p;
+    *out = p;
+    return CLACT_SUCCESS;
+}
