@@ -3,8 +3,8 @@
  * Build options (each has a default so the file compiles standalone):
  *   CLACT_DTYPE  0 f32, 1 f16, 2 bf16, 3 f64   (storage type)
  *   CLACT_VEC    1, 2, 4, 8 or 16             (elements per work-item)
- *   CLACT_OP     op name from clact_ops.def   (e.g. relu, gelu_tanh)
- *   CLACT_FROM_Y 0 / 1                        (backward reads y, not x)
+ *   CLACT_FWD    forward function, e.g. clact_fwd_gelu     (elementwise.cl)
+ *   CLACT_GRAD   derivative, clact_grad_gelu or clact_grady_tanh (from y)
  *
  * Compute is in `real`: float for f32/f16/bf16, double for f64. Loads widen
  * to real, stores round to nearest even.
@@ -17,12 +17,6 @@
 #endif
 #ifndef CLACT_VEC
 #define CLACT_VEC 4
-#endif
-#ifndef CLACT_OP
-#define CLACT_OP relu
-#endif
-#ifndef CLACT_FROM_Y
-#define CLACT_FROM_Y 0
 #endif
 
 #define CLACT_CAT_(a, b) a##b

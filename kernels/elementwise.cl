@@ -3,8 +3,8 @@
  * elements; the last one handles the tail element by element, so any n
  * works without a rebuild. Offsets and sizes are in elements.
  *
- * The op is chosen by CLACT_OP: clact_fwd_<op>, clact_grad_<op> (from x)
- * and clact_grady_<op> (from y) come from clact_ops.cl.
+ * The op is chosen by CLACT_FWD / CLACT_GRAD: clact_fwd_<op>,
+ * clact_grad_<op> (from x) or clact_grady_<op> (from y), from clact_ops.cl.
  */
 #ifndef CLACT_EMBEDDED
 #include "clact_types.cl"
@@ -12,11 +12,14 @@
 #include "clact_ops.cl"
 #endif
 
-#define CLACT_FWD CLACT_CAT(clact_fwd_, CLACT_OP)
-#if CLACT_FROM_Y
-#define CLACT_GRAD CLACT_CAT(clact_grady_, CLACT_OP)
-#else
-#define CLACT_GRAD CLACT_CAT(clact_grad_, CLACT_OP)
+/* The host names the op's functions directly (-DCLACT_FWD=clact_fwd_gelu
+ * -DCLACT_GRAD=clact_grad_gelu): pasting an op name such as `tanh` would
+ * expand a vendor's builtin-renaming macro of the same name. */
+#ifndef CLACT_FWD
+#define CLACT_FWD clact_fwd_relu
+#endif
+#ifndef CLACT_GRAD
+#define CLACT_GRAD clact_grad_relu
 #endif
 
 /* ---- plain elementwise ops ------------------------------------------- */
@@ -71,14 +74,46 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
 }
 
 /* ---- prelu: weight per channel; x viewed as [outer, C, inner] --------- */
+
+/* q = i / d, r = i % d; 32-bit division when it fits (several times
+ * cheaper than 64-bit on GPUs) */
+inline void clact_divmod(size_t i, size_t d, size_t *q, size_t *r)
+{
+    if (i <= 0xffffffffu && d <= 0xffffffffu) {
+        const uint q32 = (uint)i / (uint)d;
+        *q = q32;
+        *r = (uint)i - q32 * (uint)d;
+    } else {
+        *q = i / d;
+        *r = i - *q * d;
+    }
+}
+
+/* i = (o * C + c) * inner + r: r and c of element i */
+inline void clact_split(size_t i, size_t inner, size_t C, size_t *r, size_t *c)
+{
+    size_t q, o;
+    clact_divmod(i, inner, &q, r);
+    clact_divmod(q, C, &o, c);
+}
+
 kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
-                              ulong n, const global store_t *w, ulong C, ulong inner)
+                            ulong n, const global store_t *w, ulong C, ulong inner)
 {
     const size_t i = get_global_id(0) * CLACT_VEC;
     if (i >= n) return;
     x += x_off;
     y += y_off;
-    size_t r = i % inner, c = (i / inner) % C;
+    size_t r, c;
+    clact_split(i, inner, C, &r, &c);
+    if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) { /* one channel: vector path */
+        const real wc = clact_ld(w, c);
+        real v[CLACT_VEC];
+        CLACT_LDV(x, i, v);
+        for (int k = 0; k < CLACT_VEC; ++k) v[k] = clact_fwd_prelu(v[k], wc, 0);
+        CLACT_STV(y, i, v);
+        return;
+    }
     const size_t e = min((size_t)n, i + CLACT_VEC);
     for (size_t j = i; j < e; ++j) {
         clact_st(y, j, clact_fwd_prelu(clact_ld(x, j), clact_ld(w, c), 0));
@@ -87,15 +122,25 @@ kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t
 }
 
 kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
-                              global store_t *dx, ulong dx_off, ulong n,
-                              const global store_t *w, ulong C, ulong inner)
+                            global store_t *dx, ulong dx_off, ulong n,
+                            const global store_t *w, ulong C, ulong inner)
 {
     const size_t i = get_global_id(0) * CLACT_VEC;
     if (i >= n) return;
     x += x_off;
     dy += dy_off;
     dx += dx_off;
-    size_t r = i % inner, c = (i / inner) % C;
+    size_t r, c;
+    clact_split(i, inner, C, &r, &c);
+    if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) {
+        const real wc = clact_ld(w, c);
+        real v[CLACT_VEC], g[CLACT_VEC];
+        CLACT_LDV(x, i, v);
+        CLACT_LDV(dy, i, g);
+        for (int k = 0; k < CLACT_VEC; ++k) v[k] = g[k] * clact_grad_prelu(v[k], wc, 0);
+        CLACT_STV(dx, i, v);
+        return;
+    }
     const size_t e = min((size_t)n, i + CLACT_VEC);
     for (size_t j = i; j < e; ++j) {
         clact_st(dx, j, clact_ld(dy, j) * clact_grad_prelu(clact_ld(x, j), clact_ld(w, c), 0));
@@ -164,7 +209,20 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     x += x_off;
     y += y_off;
     const size_t blk = C * inner;
-    size_t o = i / blk, r = i - o * blk;
+    size_t r, o;
+    clact_divmod(i, blk, &o, &r);
+    if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) { /* one block: vector path */
+        real v[CLACT_VEC], p[CLACT_VEC];
+        CLACT_LDV(x, i, v);
+        for (int k = 0; k < CLACT_VEC; ++k) {
+            p[k] = clact_fwd_relu(v[k], 0, 0);
+            v[k] = clact_fwd_relu(-v[k], 0, 0);
+        }
+        const size_t pos = o * 2 * blk + r;
+        CLACT_STV(y, pos, p);
+        CLACT_STV(y, pos + blk, v);
+        return;
+    }
     const size_t e = min((size_t)n, i + CLACT_VEC);
     for (size_t j = i; j < e; ++j) {
         const real v = clact_ld(x, j);
@@ -175,6 +233,7 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     }
 }
 
+/* d/dx [relu(x), relu(-x)] . [dp, dn] = dp*(x>0) - dn*(x<0) */
 kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
                             global store_t *dx, ulong dx_off, ulong n, ulong C, ulong inner)
 {
@@ -184,12 +243,23 @@ kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global s
     dy += dy_off;
     dx += dx_off;
     const size_t blk = C * inner;
-    size_t o = i / blk, r = i - o * blk;
+    size_t r, o;
+    clact_divmod(i, blk, &o, &r);
+    if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) {
+        const size_t pos = o * 2 * blk + r;
+        real v[CLACT_VEC], gp[CLACT_VEC], gn[CLACT_VEC];
+        CLACT_LDV(x, i, v);
+        CLACT_LDV(dy, pos, gp);
+        CLACT_LDV(dy, pos + blk, gn);
+        for (int k = 0; k < CLACT_VEC; ++k)
+            v[k] = gp[k] * clact_grad_relu(v[k], 0, 0) - gn[k] * clact_grad_relu(-v[k], 0, 0);
+        CLACT_STV(dx, i, v);
+        return;
+    }
     const size_t e = min((size_t)n, i + CLACT_VEC);
     for (size_t j = i; j < e; ++j) {
         const real v = clact_ld(x, j);
         const size_t pos = o * 2 * blk + r;
-        /* d/dx [relu(x), relu(-x)] . [dp, dn] = dp*(x>0) - dn*(x<0) */
         const real g = clact_ld(dy, pos) * clact_grad_relu(v, 0, 0)
                      - clact_ld(dy, pos + blk) * clact_grad_relu(-v, 0, 0);
         clact_st(dx, j, g);

@@ -261,6 +261,7 @@ void clact_context_destroy(clact_context *c)
     for (int o = 0; o < CLACT_OP_COUNT; ++o)
         for (int t = 0; t < CLACT_DTYPE_COUNT; ++t)
             for (int y = 0; y < 2; ++y) clact__program_release(c->prog[o][t][y]);
+    if (c->dense_release) c->dense_release(c);
     if (c->owns) {
         clReleaseCommandQueue(c->queue);
         clReleaseContext(c->context);

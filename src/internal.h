@@ -80,11 +80,18 @@ struct clact_context {
     size_t           red_local; /* work-group size of reductions */
     pthread_mutex_t  lock;      /* programs + kernel arguments + enqueue */
     clact_program   *prog[CLACT_OP_COUNT][CLACT_DTYPE_COUNT][2];
+    void            *dense;                             /* stats.c: kernels/dense.cl programs */
+    void           (*dense_release)(clact_context *ctx); /* frees `dense`; set with it */
 };
 
 /* Get (build or load) the program of a variant; call with ctx->lock held. */
 clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_program **out);
 void         clact__program_release(clact_program *p);
+/* Build (or load from the disk cache) a program from embedded sources,
+ * concatenated in the order given, with complete build options (which must
+ * tell programs apart: they are the cache key). `what` names it in logs. */
+clact_status clact__build_program(clact_context *ctx, const char *const *names, size_t n_names,
+                                  const char *options, const char *what, cl_program *out);
 /* Assemble all build options of a variant (one place for every quirk). */
 void         clact__build_options(const clact_context *ctx, const clact_variant *v,
                                   const clact_launch *l, char *buf, size_t cap);

@@ -23,9 +23,10 @@ void clact__build_options(const clact_context *ctx, const clact_variant *v, cons
                           char *buf, size_t cap)
 {
     int n = snprintf(buf, cap,
-                     "-cl-std=CL1.2 -DCLACT_EMBEDDED -DCLACT_DTYPE=%d -DCLACT_VEC=%u -DCLACT_OP=%s "
-                     "-DCLACT_FROM_Y=%d -DCLACT_RED_LOCAL=%zu",
-                     (int)v->dtype, l->vec, clact__ops[v->op].name, v->from_y, ctx->red_local);
+                     "-cl-std=CL1.2 -DCLACT_EMBEDDED -DCLACT_DTYPE=%d -DCLACT_VEC=%u "
+                     "-DCLACT_FWD=clact_fwd_%s -DCLACT_GRAD=clact_grad%s_%s -DCLACT_RED_LOCAL=%zu",
+                     (int)v->dtype, l->vec, clact__ops[v->op].name, v->from_y ? "y" : "",
+                     clact__ops[v->op].name, ctx->red_local);
     /* vendor quirks go here, decided from ctx (platform / device names) */
     const char *extra = getenv("CLACT_BUILD_OPTIONS");
     if (extra && *extra && n > 0 && (size_t)n < cap) snprintf(buf + n, cap - (size_t)n, " %s", extra);
@@ -94,33 +95,26 @@ void clact__program_release(clact_program *p)
     free(p);
 }
 
-clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_program **out)
+clact_status clact__build_program(clact_context *ctx, const char *const *names, size_t n_names,
+                                  const char *options, const char *what, cl_program *out)
 {
-    clact_program **slot = &ctx->prog[v->op][v->dtype][v->from_y ? 1 : 0];
-    if (*slot) {
-        *out = *slot;
-        return CLACT_SUCCESS;
-    }
-    const clact_launch *l = &ctx->launch[v->dtype];
-    char options[1024], key[2048];
-    clact__build_options(ctx, v, l, options, sizeof options);
+    char key[2048];
     clact__cache_key(ctx, options, key, sizeof key);
-
     cl_program prog = from_binary(ctx, key);
     if (!prog) {
-        const char *src[N_SOURCES];
-        size_t len[N_SOURCES];
-        for (size_t i = 0; i < N_SOURCES; ++i) {
-            const clact_embedded_file *f = find_source(source_order[i]);
-            if (!f) return clact__fail(CLACT_ERR_INTERNAL, "embedded source %s missing", source_order[i]);
+        const char *src[16];
+        size_t len[16];
+        if (n_names > 16) return clact__fail(CLACT_ERR_INTERNAL, "too many sources for one program");
+        for (size_t i = 0; i < n_names; ++i) {
+            const clact_embedded_file *f = find_source(names[i]);
+            if (!f) return clact__fail(CLACT_ERR_INTERNAL, "embedded source %s missing", names[i]);
             src[i] = f->data;
             len[i] = f->length;
         }
         cl_int err;
-        prog = clCreateProgramWithSource(ctx->context, N_SOURCES, src, len, &err);
+        prog = clCreateProgramWithSource(ctx->context, (cl_uint)n_names, src, len, &err);
         if (!prog) return clact__fail((clact_status)err, "clCreateProgramWithSource failed (%d)", err);
-        clact__debug("building %s/%s%s: %s", clact__ops[v->op].name, clact_dtype_name(v->dtype),
-                     v->from_y ? " from y" : "", options);
+        clact__debug("building %s: %s", what, options);
         err = clBuildProgram(prog, 1, &ctx->device, options, NULL, NULL);
         if (err != CL_SUCCESS) {
             clact_status s = build_log_fail(ctx, prog, err, options);
@@ -129,6 +123,25 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
         }
         store_binary(ctx, prog, key);
     }
+    *out = prog;
+    return CLACT_SUCCESS;
+}
+
+clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_program **out)
+{
+    clact_program **slot = &ctx->prog[v->op][v->dtype][v->from_y ? 1 : 0];
+    if (*slot) {
+        *out = *slot;
+        return CLACT_SUCCESS;
+    }
+    const clact_launch *l = &ctx->launch[v->dtype];
+    char options[1024], what[128];
+    clact__build_options(ctx, v, l, options, sizeof options);
+    snprintf(what, sizeof what, "%s/%s%s", clact__ops[v->op].name, clact_dtype_name(v->dtype),
+             v->from_y ? " from y" : "");
+    cl_program prog;
+    clact_status bs = clact__build_program(ctx, source_order, N_SOURCES, options, what, &prog);
+    if (bs != CLACT_SUCCESS) return bs;
     clact_program *p = calloc(1, sizeof *p);
     if (!p) {
         clReleaseProgram(prog);
