@@ -209,6 +209,144 @@ CLACT_API clact_status clact_cache_clear(void);
 /* The cache directory in use ("" when CLACT_CACHE=0). */
 CLACT_API const char  *clact_cache_dir(void);
 
+/* What a context's program cache did so far. */
+typedef struct clact_cache_stats {
+    unsigned long programs_built;   /* compiled from source                  */
+    unsigned long programs_loaded;  /* loaded from the disk cache            */
+    unsigned long cache_rejected;   /* cache files found invalid and rebuilt */
+} clact_cache_stats;
+CLACT_API clact_status clact_context_cache_stats(const clact_context *ctx, clact_cache_stats *out);
+
+/* Time the launch parameters (elements per work-item, work-group size) on
+ * n-element tensors of every supported dtype and use the fastest in ctx
+ * (its programs are rebuilt as needed). With save != 0 they are written to
+ * the cache directory, and every later context on the same device and driver
+ * starts with them (tuning-<hash>.txt; delete it to return to the built-in
+ * table). n = 0 picks 2^24. Takes seconds to minutes. */
+CLACT_API clact_status clact_tune(clact_context *ctx, size_t n, int save);
+
+/* ---- dense layer (matrix products by CLBlast) ---------------------------
+ * y = act(x W^T + b), row-major: x [m, k], W [n, k], b [n], y [m, n].
+ * The product is computed by CLBlast (Sgemm; Dgemm for f64 where the device
+ * has cl_khr_fp64; Hgemm for f16 only where it has cl_khr_fp16), then ONE
+ * kernel adds the bias and applies the activation in place. bf16 is
+ * CLACT_ERR_UNSUPPORTED (CLBlast has no bfloat16 product). A library built
+ * without CLBlast returns CLACT_ERR_UNSUPPORTED from the dense calls.
+ *
+ * act == NULL means no activation (a linear layer). Every op but crelu
+ * works (crelu: CLACT_ERR_UNSUPPORTED); for prelu the slopes are per unit:
+ * `weight` holds act->weight_count elements (1 shared slope, or n; 0 means
+ * n) and act->axis must be 1 or -1 (the columns of y).
+ * All buffers hold desc->dtype; offsets count elements (prelu weights start
+ * at element 0, as in clact_forward). CLBlast takes no wait list: the wait
+ * list becomes a barrier on the queue ahead of the call's first command. */
+typedef struct clact_dense_desc {
+    clact_dtype dtype;
+    size_t      m; /* rows of x and y: the batch */
+    size_t      n; /* units: rows of W, length of b, columns of y */
+    size_t      k; /* inputs: columns of x and W */
+} clact_dense_desc;
+
+/* Forward. b may be NULL (no bias). z, when not NULL, also receives the
+ * pre-activation x W^T + b (what clact_dense_backward needs with
+ * CLACT_FROM_X). y (and z) must not overlap x, W, b, the weight or each
+ * other; the product is written to y (or z) and finished in place there,
+ * so no temporary buffer is used. */
+CLACT_API clact_status clact_dense_forward(clact_context *ctx, const clact_activation *act,
+                                           const clact_dense_desc *desc,
+                                           cl_mem x, size_t x_off, cl_mem w, size_t w_off,
+                                           cl_mem b, size_t b_off,
+                                           cl_mem y, size_t y_off, cl_mem z, size_t z_off,
+                                           cl_mem weight,
+                                           cl_uint n_wait, const cl_event *wait, cl_event *done);
+
+/* Backward of the forward above, given dy [m, n]:
+ *   dZ = act'(.) * dy (one kernel, which also forms the column sums),
+ *   dW = dZ^T x [n, k], db = column sums of dZ [n], dX = dZ W [m, k].
+ * zy holds the pre-activation z (src CLACT_FROM_X) or y (CLACT_FROM_Y, for
+ * the ops clact_backward allows it for); with act == NULL it is not read
+ * and may be NULL. Outputs may each be NULL when not wanted: dx, dw, db,
+ * and for prelu dweight (the slope gradient: sum over z <= 0 of z * dy,
+ * per unit or over everything for a shared slope). x is needed for dw, w
+ * for dx. Sums are deterministic (fixed order, compensated): the same
+ * inputs give the same bits on every run. Outputs must not overlap any
+ * other buffer of the call. dZ and the partial sums live in temporary
+ * buffers allocated per call. */
+CLACT_API clact_status clact_dense_backward(clact_context *ctx, const clact_activation *act,
+                                            const clact_dense_desc *desc, clact_source src,
+                                            cl_mem x, size_t x_off, cl_mem w, size_t w_off,
+                                            cl_mem zy, size_t zy_off, cl_mem dy, size_t dy_off,
+                                            cl_mem dx, size_t dx_off, cl_mem dw, size_t dw_off,
+                                            cl_mem db, size_t db_off,
+                                            cl_mem weight, cl_mem dweight,
+                                            cl_uint n_wait, const cl_event *wait, cl_event *done);
+
+/* Check a dense call (activation, shape, dtype support) without enqueueing
+ * or compiling anything. */
+CLACT_API clact_status clact_dense_check(const clact_context *ctx, const clact_activation *act,
+                                         const clact_dense_desc *desc);
+
+/* ---- dead units and sparsity ----------------------------------------------
+ * Accumulates, over any number of batches [rows, units] of activations
+ * (or pre-activations), how often each unit (column) was inactive:
+ * CLACT_STATS_ZERO counts exact zeros (+0 and -0), CLACT_STATS_NONPOSITIVE
+ * counts values <= 0 (use it on pre-activations). NaN counts as active.
+ * A unit is dead when it was inactive for every row seen. Counts are exact
+ * integers (deterministic). The object belongs to one context; its calls
+ * are serialised internally and enqueue on the context's queue. */
+typedef struct clact_stats clact_stats; /* opaque */
+typedef enum clact_stats_mode { CLACT_STATS_ZERO = 0, CLACT_STATS_NONPOSITIVE = 1 } clact_stats_mode;
+
+typedef struct clact_stats_result {
+    uint64_t rows;          /* rows (samples) seen since create / reset   */
+    uint64_t values;        /* rows * units                              */
+    uint64_t inactive;      /* values that were inactive (zero)          */
+    double   sparsity;      /* inactive / values; 0 when nothing was seen */
+    size_t   units;
+    size_t   dead;          /* units inactive for every row; 0 if no rows */
+    double   dead_fraction; /* dead / units                              */
+} clact_stats_result;
+
+CLACT_API clact_status clact_stats_create(clact_stats **out, clact_context *ctx, size_t units,
+                                          clact_stats_mode mode);
+CLACT_API void         clact_stats_destroy(clact_stats *st); /* waits for pending work */
+/* Forget everything seen (enqueued after the pending accumulations). */
+CLACT_API clact_status clact_stats_reset(clact_stats *st);
+/* Add a batch: a holds rows x units elements of dtype from element a_off. */
+CLACT_API clact_status clact_stats_accumulate(clact_stats *st, clact_dtype dtype, size_t rows,
+                                              cl_mem a, size_t a_off,
+                                              cl_uint n_wait, const cl_event *wait, cl_event *done);
+/* Wait for the accumulations so far and read the totals. Optional per-unit
+ * arrays of `units` entries: dead[u] = 1 if unit u is dead, else 0;
+ * inactive_rows[u] = rows where unit u was inactive. */
+CLACT_API clact_status clact_stats_read(clact_stats *st, clact_stats_result *out, unsigned char *dead,
+                                        uint64_t *inactive_rows);
+/* The indices of the dead units, ascending: up to cap of them into list
+ * (may be NULL when cap is 0); *count receives how many there are. */
+CLACT_API clact_status clact_stats_dead_units(clact_stats *st, size_t *list, size_t cap, size_t *count);
+
+/* ---- training helpers -------------------------------------------------------
+ * Softmax cross-entropy over the rows of logits [m, n] with integer labels
+ * (cl_int, in [0, n)): loss[r] = logsumexp(logits[r]) - logits[r][label[r]],
+ * dlogits = (softmax - onehot) * scale (pass 1/m for the gradient of the
+ * mean loss), pred[r] = index of the largest logit (cl_int). loss, dlogits
+ * and pred may each be NULL; dlogits may be logits itself (same offset).
+ * A label outside [0, n) gives a NaN loss and NaN gradients for its row. */
+CLACT_API clact_status clact_softmax_xent(clact_context *ctx, clact_dtype dtype, size_t m, size_t n,
+                                          cl_mem logits, size_t logits_off,
+                                          cl_mem labels, size_t labels_off, double scale,
+                                          cl_mem dlogits, size_t dlogits_off,
+                                          cl_mem loss, size_t loss_off, cl_mem pred, size_t pred_off,
+                                          cl_uint n_wait, const cl_event *wait, cl_event *done);
+/* SGD with momentum as torch.optim.SGD (dampening 0, not Nesterov), over n
+ * elements: d = grad + weight_decay * param; velocity = momentum * velocity
+ * + d; param -= lr * velocity. Start with velocity zero. */
+CLACT_API clact_status clact_sgd_momentum(clact_context *ctx, clact_dtype dtype, size_t n,
+                                          cl_mem param, size_t param_off, cl_mem grad, size_t grad_off,
+                                          cl_mem velocity, size_t velocity_off,
+                                          double lr, double momentum, double weight_decay,
+                                          cl_uint n_wait, const cl_event *wait, cl_event *done);
+
 #ifdef __cplusplus
 }
 #endif

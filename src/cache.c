@@ -35,8 +35,10 @@ uint64_t clact__fnv1a(uint64_t h, const void *data, size_t n)
     return h;
 }
 
-static pthread_once_t dir_once = PTHREAD_ONCE_INIT;
-static char cache_dir[4096];
+/* Resolved on every use (only when programs are built or loaded), so a
+ * change of the environment takes effect; per thread, so callers may hold
+ * on to the string. */
+static _Thread_local char cache_dir[4096];
 
 static void resolve_dir(void)
 {
@@ -53,7 +55,7 @@ static void resolve_dir(void)
 
 const char *clact_cache_dir(void)
 {
-    pthread_once(&dir_once, resolve_dir);
+    resolve_dir();
     return cache_dir;
 }
 
@@ -100,7 +102,7 @@ int clact__cache_load(const char *key, unsigned char **bin, size_t *size)
     char path[4200];
     file_path(key, path, sizeof path);
     FILE *f = fopen(path, "rb");
-    if (!f) return -1;
+    if (!f) return -1; /* missing or unreadable: same thing to us */
     unsigned char hdr[HEADER_SIZE];
     int ok = 0;
     unsigned char *data = NULL;
@@ -121,7 +123,7 @@ int clact__cache_load(const char *key, unsigned char **bin, size_t *size)
     if (!ok) {
         free(data);
         clact__debug("ignoring invalid cache file %s", path);
-        return -1;
+        return -2;
     }
     clact__debug("cache hit %s", path);
     return 0;
@@ -160,6 +162,13 @@ void clact__cache_store(const char *key, const unsigned char *bin, size_t size)
     }
 }
 
+int clact__cache_store_text(const char *path, char *tmp, size_t cap)
+{
+    static _Atomic unsigned counter;
+    snprintf(tmp, cap, "%s.tmp.%ld.%u", path, (long)getpid(), counter++);
+    return make_dirs(clact_cache_dir());
+}
+
 clact_status clact_cache_clear(void)
 {
     clact__clear_error();
@@ -175,8 +184,12 @@ clact_status clact_cache_clear(void)
     const size_t sl = strlen(CACHE_SUFFIX);
     while ((e = readdir(d)) != NULL) {
         const size_t l = strlen(e->d_name);
-        /* our files only: <16 hex>.clbin and their temporaries */
-        if (l < 16 + sl || strspn(e->d_name, "0123456789abcdef") != 16 || strncmp(e->d_name + 16, CACHE_SUFFIX, sl) != 0)
+        /* our files only: <16 hex>.clbin, tuning-<16 hex>.txt, their temporaries */
+        const char *nm = e->d_name;
+        const int tuning = strncmp(nm, "tuning-", 7) == 0;
+        if (tuning) nm += 7;
+        const char *suffix = tuning ? ".txt" : CACHE_SUFFIX;
+        if (l < 16 + sl || strspn(nm, "0123456789abcdef") != 16 || strncmp(nm + 16, suffix, strlen(suffix)) != 0)
             continue;
         char path[4400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);

@@ -258,9 +258,7 @@ clact_status clact_context_from_queue(clact_context **out, cl_command_queue queu
 void clact_context_destroy(clact_context *c)
 {
     if (!c) return;
-    for (int o = 0; o < CLACT_OP_COUNT; ++o)
-        for (int t = 0; t < CLACT_DTYPE_COUNT; ++t)
-            for (int y = 0; y < 2; ++y) clact__program_release(c->prog[o][t][y]);
+    clact__programs_reset(c);
     if (c->dense_release) c->dense_release(c);
     if (c->owns) {
         clReleaseCommandQueue(c->queue);

@@ -78,6 +78,7 @@ struct clact_context {
     cl_device_type   type;
     clact_launch     launch[CLACT_DTYPE_COUNT];
     size_t           red_local; /* work-group size of reductions */
+    clact_cache_stats stats;
     pthread_mutex_t  lock;      /* programs + kernel arguments + enqueue */
     clact_program   *prog[CLACT_OP_COUNT][CLACT_DTYPE_COUNT][2];
     void            *dense;                             /* stats.c: kernels/dense.cl programs */
@@ -99,13 +100,21 @@ void         clact__build_options(const clact_context *ctx, const clact_variant 
 /* ---- disk cache (cache.c) -------------------------------------------------- */
 /* Compute the cache key of a build (one function for lookup and store). */
 void         clact__cache_key(const clact_context *ctx, const char *options, char *key, size_t cap);
-/* Load a binary for key; *bin is malloc'ed. Returns 0 if found and valid. */
+/* Load a binary for key; *bin is malloc'ed. Returns 0 if found and valid,
+ * -1 if there is no file, -2 if a file was there but invalid. */
 int          clact__cache_load(const char *key, unsigned char **bin, size_t *size);
+/* Create the cache directory and name a temporary file beside `path`;
+ * returns 0 when the directory is usable. */
+int          clact__cache_store_text(const char *path, char *tmp, size_t cap);
 /* Store a binary (best effort, never fails the caller). */
 void         clact__cache_store(const char *key, const unsigned char *bin, size_t size);
 
 /* ---- tuning (tuning.c) ------------------------------------------------------ */
 void         clact__tuning_init(clact_context *ctx);
+/* path of the tuning overrides of ctx's device ("" without a cache dir) */
+void         clact__tuning_path(const clact_context *ctx, char *path, size_t cap);
+/* release every program of ctx (launch parameters changed); lock held */
+void         clact__programs_reset(clact_context *ctx);
 
 /* ---- misc ------------------------------------------------------------------ */
 uint64_t     clact__fnv1a(uint64_t h, const void *data, size_t n);

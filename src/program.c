@@ -59,7 +59,9 @@ static cl_program from_binary(clact_context *ctx, const char *key)
 {
     unsigned char *bin = NULL;
     size_t size = 0;
-    if (clact__cache_load(key, &bin, &size) != 0) return NULL;
+    const int r = clact__cache_load(key, &bin, &size);
+    if (r == -2) ctx->stats.cache_rejected++;
+    if (r != 0) return NULL;
     cl_int st = CL_SUCCESS, err = CL_SUCCESS;
     const unsigned char *b = bin;
     cl_program p = clCreateProgramWithBinary(ctx->context, 1, &ctx->device, &size, &b, &st, &err);
@@ -67,9 +69,11 @@ static cl_program from_binary(clact_context *ctx, const char *key)
     if (!p) return NULL;
     if (err != CL_SUCCESS || st != CL_SUCCESS || clBuildProgram(p, 1, &ctx->device, "", NULL, NULL) != CL_SUCCESS) {
         clact__debug("cached binary rejected by the driver; rebuilding");
+        ctx->stats.cache_rejected++;
         clReleaseProgram(p);
         return NULL;
     }
+    ctx->stats.programs_loaded++;
     return p;
 }
 
@@ -121,6 +125,7 @@ clact_status clact__build_program(clact_context *ctx, const char *const *names, 
             clReleaseProgram(prog);
             return s;
         }
+        ctx->stats.programs_built++;
         store_binary(ctx, prog, key);
     }
     *out = prog;
@@ -160,5 +165,25 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
     }
     *slot = p;
     *out = p;
+    return CLACT_SUCCESS;
+}
+
+void clact__programs_reset(clact_context *ctx)
+{
+    for (int o = 0; o < CLACT_OP_COUNT; ++o)
+        for (int t = 0; t < CLACT_DTYPE_COUNT; ++t)
+            for (int y = 0; y < 2; ++y) {
+                clact__program_release(ctx->prog[o][t][y]);
+                ctx->prog[o][t][y] = NULL;
+            }
+}
+
+clact_status clact_context_cache_stats(const clact_context *ctx, clact_cache_stats *out)
+{
+    clact__clear_error();
+    if (!ctx || !out) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "clact_context_cache_stats: NULL argument");
+    pthread_mutex_lock((pthread_mutex_t *)&ctx->lock);
+    *out = ctx->stats;
+    pthread_mutex_unlock((pthread_mutex_t *)&ctx->lock);
     return CLACT_SUCCESS;
 }

@@ -22,6 +22,8 @@ static const tuning_row table[] = {
     {NULL, 0, {4, 8, 8, 2}, 0},
 };
 
+static void read_overrides(clact_context *ctx);
+
 static unsigned env_vec(void)
 {
     const char *e = getenv("CLACT_VEC");
@@ -40,11 +42,16 @@ void clact__tuning_init(clact_context *ctx)
         r = t;
         break;
     }
+    for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
+        ctx->launch[d].vec = r->vec[d];
+        ctx->launch[d].local = r->local;
+    }
+    read_overrides(ctx);
     const unsigned ev = env_vec();
     const char *el = getenv("CLACT_LOCAL");
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
-        ctx->launch[d].vec = ev ? ev : r->vec[d];
-        ctx->launch[d].local = el ? (size_t)atoi(el) : r->local;
+        if (ev) ctx->launch[d].vec = ev;
+        if (el) ctx->launch[d].local = (size_t)atoi(el);
     }
     size_t maxwg = 0;
     clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof maxwg, &maxwg, NULL);
@@ -52,4 +59,160 @@ void clact__tuning_init(clact_context *ctx)
     while (maxwg && ctx->red_local > maxwg) ctx->red_local /= 2;
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d)
         if (maxwg && ctx->launch[d].local > maxwg) ctx->launch[d].local = 0;
+}
+
+/* ---- overrides written by clact_tune ------------------------------------ */
+#include <stdio.h>
+
+void clact__tuning_path(const clact_context *ctx, char *path, size_t cap)
+{
+    const char *dir = clact_cache_dir();
+    if (!dir[0]) { path[0] = '\0'; return; }
+    char id[1024];
+    snprintf(id, sizeof id, "%s|%s|%s|%s", ctx->platform_name, ctx->platform_version, ctx->device_name,
+             ctx->driver_version);
+    snprintf(path, cap, "%s/tuning-%016llx.txt", dir,
+             (unsigned long long)clact__fnv1a(CLACT_FNV_OFFSET, id, strlen(id)));
+}
+
+/* lines "f32 8 256": dtype, elements per work-item, work-group size */
+static void read_overrides(clact_context *ctx)
+{
+    char path[4200];
+    clact__tuning_path(ctx, path, sizeof path);
+    if (!path[0]) return;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[256], name[16];
+    unsigned vec;
+    size_t local;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%15s %u %zu", name, &vec, &local) != 3) continue;
+        if (!(vec == 1 || vec == 2 || vec == 4 || vec == 8 || vec == 16) || local > 4096) continue;
+        for (int d = 0; d < CLACT_DTYPE_COUNT; ++d)
+            if (strcmp(name, clact_dtype_name((clact_dtype)d)) == 0) {
+                ctx->launch[d].vec = vec;
+                ctx->launch[d].local = local;
+            }
+    }
+    fclose(f);
+    clact__debug("tuning overrides from %s", path);
+}
+
+/* ---- the tuner ------------------------------------------------------------ */
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double event_ms(cl_event e)
+{
+    cl_ulong a = 0, b = 0;
+    clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, sizeof a, &a, NULL);
+    clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, sizeof b, &b, NULL);
+    return (double)(b - a) * 1e-6;
+}
+
+/* median time of copy + relu + gelu forward (ms), or a negative value */
+static double time_candidate(clact_context *ctx, clact_dtype t, size_t n, cl_mem x, cl_mem y)
+{
+    enum { REPS = 7 };
+    static const clact_op ops[] = {CLACT_OP_RELU, CLACT_OP_GELU};
+    double total = 0;
+    for (int k = 0; k < 3; ++k) {
+        double ms[REPS];
+        for (int r = -1; r < REPS; ++r) { /* r = -1: warm-up (and build) */
+            cl_event e = NULL;
+            clact_status s;
+            if (k == 0) {
+                s = clact_copy(ctx, t, n, x, 0, y, 0, 0, NULL, &e);
+            } else {
+                clact_activation a;
+                clact_activation_init(&a, ops[k - 1]);
+                const clact_tensor tt = {t, 1, {n}};
+                s = clact_forward(ctx, &a, &tt, x, 0, y, 0, NULL, 0, NULL, &e);
+            }
+            if (s != CLACT_SUCCESS) return -1;
+            if (clWaitForEvents(1, &e) != CL_SUCCESS) { clReleaseEvent(e); return -1; }
+            if (r >= 0) ms[r] = event_ms(e);
+            clReleaseEvent(e);
+        }
+        qsort(ms, REPS, sizeof ms[0], cmp_double);
+        total += ms[REPS / 2];
+    }
+    return total;
+}
+
+clact_status clact_tune(clact_context *ctx, size_t n, int save)
+{
+    clact__clear_error();
+    if (!ctx) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "context is NULL");
+    if (n == 0) n = (size_t)1 << 24;
+    size_t maxwg = 0;
+    clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof maxwg, &maxwg, NULL);
+    static const unsigned vecs[] = {1, 2, 4, 8, 16};
+    const size_t gpu_locals[] = {64, 128, 256, 512}, cpu_locals[] = {0};
+    const int gpu = (ctx->type & CL_DEVICE_TYPE_GPU) != 0;
+    const size_t *locals = gpu ? gpu_locals : cpu_locals;
+    const size_t nlocals = gpu ? 4 : 1;
+    clact_status s = CLACT_SUCCESS;
+    char lines[CLACT_DTYPE_COUNT][64] = {{0}};
+    for (int d = 0; d < CLACT_DTYPE_COUNT && !s; ++d) {
+        if (d == CLACT_F64 && !ctx->has_fp64) continue;
+        const size_t bytes = n * clact_dtype_size((clact_dtype)d);
+        cl_int err;
+        cl_mem x = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+        cl_mem y = x ? clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, &err) : NULL;
+        if (!y) {
+            if (x) clReleaseMemObject(x);
+            s = clact__fail((clact_status)err, "clact_tune: cannot allocate %zu bytes (%d)", bytes, err);
+            break;
+        }
+        const cl_uchar pattern = 0x3c; /* small finite values in every dtype */
+        clEnqueueFillBuffer(ctx->queue, x, &pattern, 1, 0, bytes, 0, NULL, NULL);
+        const clact_launch orig = ctx->launch[d];
+        clact_launch best = orig;
+        double best_ms = -1;
+        for (size_t vi = 0; vi < sizeof vecs / sizeof vecs[0]; ++vi) {
+            for (size_t li = 0; li < nlocals; ++li) {
+                if (maxwg && locals[li] > maxwg) continue;
+                pthread_mutex_lock(&ctx->lock);
+                ctx->launch[d].vec = vecs[vi];
+                ctx->launch[d].local = locals[li];
+                clact__programs_reset(ctx);
+                pthread_mutex_unlock(&ctx->lock);
+                const double ms = time_candidate(ctx, (clact_dtype)d, n, x, y);
+                clact__debug("tune %s vec %u local %zu: %.3f ms", clact_dtype_name((clact_dtype)d), vecs[vi],
+                             locals[li], ms);
+                if (ms > 0 && (best_ms < 0 || ms < best_ms)) {
+                    best_ms = ms;
+                    best = ctx->launch[d];
+                }
+            }
+        }
+        clReleaseMemObject(x);
+        clReleaseMemObject(y);
+        pthread_mutex_lock(&ctx->lock);
+        ctx->launch[d] = best_ms > 0 ? best : orig;
+        clact__programs_reset(ctx);
+        pthread_mutex_unlock(&ctx->lock);
+        snprintf(lines[d], sizeof lines[d], "%s %u %zu\n", clact_dtype_name((clact_dtype)d), ctx->launch[d].vec,
+                 ctx->launch[d].local);
+    }
+    if (s || !save) return s;
+    char path[4200], tmp[4300];
+    clact__tuning_path(ctx, path, sizeof path);
+    if (!path[0]) return clact__fail(CLACT_ERR_IO, "clact_tune: no cache directory to save to (CLACT_CACHE=0?)");
+    clact__cache_store_text(path, tmp, sizeof tmp); /* ensures the directory */
+    FILE *f = fopen(tmp, "w");
+    if (!f) return clact__fail(CLACT_ERR_IO, "clact_tune: cannot write %s", tmp);
+    fprintf(f, "# clact launch parameters for %s (%s): dtype, elements per work-item, work-group size\n",
+            ctx->display_name, ctx->driver_version);
+    for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) fputs(lines[d], f);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        return clact__fail(CLACT_ERR_IO, "clact_tune: cannot write %s", path);
+    }
+    return CLACT_SUCCESS;
 }
