@@ -32,79 +32,98 @@ typedef double store_t;
 #define CLACT_REAL_IS_DOUBLE 0
 typedef float real;
 #define CLACT_REAL_T float
-#if CLACT_DTYPE == 1
-typedef half store_t; /* pointer use only: no cl_khr_fp16 needed */
-#elif CLACT_DTYPE == 2
-typedef ushort store_t; /* bfloat16 bits */
+#if CLACT_DTYPE == 1 || CLACT_DTYPE == 2
+typedef ushort store_t; /* float16 / bfloat16 bits: no cl_khr_fp16 needed */
 #else
 typedef float store_t;
 #endif
 #endif
 
-#if CLACT_DTYPE == 2
+/* ---- 16-bit storage: conversions by integer bit manipulation ------------
+ * Branch-free (selects only), so they vectorize on CPUs and cost a few
+ * integer operations on GPUs; exact, round to nearest even, NaN stays NaN. */
 inline float clact_bf16_to_float(ushort u) { return as_float((uint)u << 16); }
 inline ushort clact_float_to_bf16(float f)
 {
-    uint b = as_uint(f);
-    if ((b & 0x7fffffffu) > 0x7f800000u) return (ushort)((b >> 16) | 0x0040u); /* quiet NaN */
-    b += 0x7fffu + ((b >> 16) & 1u); /* round to nearest even */
-    return (ushort)(b >> 16);
+    const uint b = as_uint(f);
+    const uint r = (b + 0x7fffu + ((b >> 16) & 1u)) >> 16; /* round to nearest even */
+    const uint q = (b >> 16) | 0x0040u;                     /* NaN: keep it, quiet */
+    return (ushort)((b & 0x7fffffffu) > 0x7f800000u ? q : r);
 }
+
+inline float clact_half_to_float(ushort h)
+{
+    const uint sign = ((uint)h & 0x8000u) << 16;
+    const uint em = (uint)h & 0x7fffu;
+    uint n = (em << 13) + 0x38000000u;                /* rebias the exponent: +112 */
+    n = em >= 0x7c00u ? n + 0x38000000u : n;          /* inf / NaN: exponent all ones */
+    const float sub = (float)em * 5.9604644775390625e-8f; /* subnormal: em * 2^-24, exact */
+    return as_float(sign | (em < 0x0400u ? as_uint(sub) : n));
+}
+
+inline ushort clact_float_to_half(float f)
+{
+    const uint x = as_uint(f);
+    const uint sign = (x >> 16) & 0x8000u;
+    const uint ax = x & 0x7fffffffu;
+    /* normal: rebias (-112 << 23) and round to nearest even on bit 13 */
+    const uint n = (ax + 0xc8000fffu + ((ax >> 13) & 1u)) >> 13;
+    /* below 2^-14: the FPU rounds when adding 0.5 (whose ulp is 2^-24) */
+    const uint s = as_uint(as_float(ax) + 0.5f) - 0x3f000000u;
+    uint r = ax < 0x38800000u ? s : n;
+    r = ax >= 0x477ff000u ? 0x7c00u : r;                             /* >= 65520: inf */
+    r = ax > 0x7f800000u ? (0x7e00u | ((ax >> 13) & 0x3ffu)) : r;    /* NaN, quiet */
+    return (ushort)(sign | r);
+}
+
+#if CLACT_DTYPE == 1
+#define CLACT_FROM_BITS clact_half_to_float
+#define CLACT_TO_BITS clact_float_to_half
+#elif CLACT_DTYPE == 2
+#define CLACT_FROM_BITS clact_bf16_to_float
+#define CLACT_TO_BITS clact_float_to_bf16
 #endif
 
 /* scalar load/store of element i */
 inline real clact_ld(const global store_t *p, size_t i)
 {
-#if CLACT_DTYPE == 1
-    return vload_half(i, p);
-#elif CLACT_DTYPE == 2
-    return clact_bf16_to_float(p[i]);
+#ifdef CLACT_FROM_BITS
+    return CLACT_FROM_BITS(p[i]);
 #else
     return p[i];
 #endif
 }
 inline void clact_st(global store_t *p, size_t i, real v)
 {
-#if CLACT_DTYPE == 1
-    vstore_half_rte(v, i, p);
-#elif CLACT_DTYPE == 2
-    p[i] = clact_float_to_bf16(v);
+#ifdef CLACT_TO_BITS
+    p[i] = CLACT_TO_BITS(v);
 #else
     p[i] = v;
 #endif
 }
 
-/* CLACT_VEC consecutive elements starting at p + i (no alignment needed) */
+/* CLACT_VEC consecutive elements starting at p + i (no alignment needed):
+ * one vector load/store of the storage type, converted element by element. */
 #if CLACT_VEC == 1
 #define CLACT_LDV(p, i, a) do { (a)[0] = clact_ld((p), (i)); } while (0)
 #define CLACT_STV(p, i, a) do { clact_st((p), (i), (a)[0]); } while (0)
 #else
-#define CLACT_VREAL CLACT_CAT(CLACT_REAL_T, CLACT_VEC)
-typedef union { CLACT_VREAL v; real a[CLACT_VEC]; } clact_vec_u;
-#if CLACT_DTYPE == 1
-#define CLACT_VLOAD(i, p) CLACT_CAT(vload_half, CLACT_VEC)(0, (p) + (i))
-#define CLACT_VSTORE(v, i, p) CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)((v), 0, (p) + (i))
-#elif CLACT_DTYPE == 2
-#define CLACT_VUINT CLACT_CAT(uint, CLACT_VEC)
-#define CLACT_VUSHORT CLACT_CAT(ushort, CLACT_VEC)
-#define CLACT_VLOAD(i, p) \
-    CLACT_CAT(as_float, CLACT_VEC)(CLACT_CAT(convert_uint, CLACT_VEC)(CLACT_CAT(vload, CLACT_VEC)(0, (p) + (i))) << 16)
-#define CLACT_VSTORE(v, i, p) do {                                                   \
-        CLACT_VUINT b_ = CLACT_CAT(as_uint, CLACT_VEC)(v);                           \
-        CLACT_VUINT r_ = (b_ + 0x7fffu + ((b_ >> 16) & 1u)) >> 16;                   \
-        CLACT_VUINT q_ = (b_ >> 16) | 0x40u;                                         \
-        r_ = select(r_, q_, (b_ & 0x7fffffffu) > 0x7f800000u);                      \
-        CLACT_CAT(vstore, CLACT_VEC)(CLACT_CAT(convert_ushort, CLACT_VEC)(r_), 0, (p) + (i)); \
-    } while (0)
+#if CLACT_DTYPE == 1 || CLACT_DTYPE == 2
+#define CLACT_VSTORE_T CLACT_CAT(ushort, CLACT_VEC)
+typedef union { CLACT_VSTORE_T v; ushort a[CLACT_VEC]; } clact_vec_u;
+#define CLACT_CVT_IN(b) CLACT_FROM_BITS(b)
+#define CLACT_CVT_OUT(f) CLACT_TO_BITS(f)
 #else
-#define CLACT_VLOAD(i, p) CLACT_CAT(vload, CLACT_VEC)(0, (p) + (i))
-#define CLACT_VSTORE(v, i, p) CLACT_CAT(vstore, CLACT_VEC)((v), 0, (p) + (i))
+#define CLACT_VSTORE_T CLACT_CAT(CLACT_REAL_T, CLACT_VEC)
+typedef union { CLACT_VSTORE_T v; real a[CLACT_VEC]; } clact_vec_u;
+#define CLACT_CVT_IN(b) (b)
+#define CLACT_CVT_OUT(f) (f)
 #endif
-#define CLACT_LDV(p, i, arr) do { clact_vec_u u_; u_.v = CLACT_VLOAD((i), (p));   \
-        for (int k_ = 0; k_ < CLACT_VEC; ++k_) (arr)[k_] = u_.a[k_]; } while (0)
-#define CLACT_STV(p, i, arr) do { clact_vec_u u_;                                 \
-        for (int k_ = 0; k_ < CLACT_VEC; ++k_) u_.a[k_] = (arr)[k_];               \
-        CLACT_VSTORE(u_.v, (i), (p)); } while (0)
+#define CLACT_LDV(p, i, arr) do { clact_vec_u u_; u_.v = CLACT_CAT(vload, CLACT_VEC)(0, (p) + (i)); \
+        for (int k_ = 0; k_ < CLACT_VEC; ++k_) (arr)[k_] = CLACT_CVT_IN(u_.a[k_]); } while (0)
+#define CLACT_STV(p, i, arr) do { clact_vec_u u_;                                                  \
+        for (int k_ = 0; k_ < CLACT_VEC; ++k_) u_.a[k_] = CLACT_CVT_OUT((arr)[k_]);                 \
+        CLACT_CAT(vstore, CLACT_VEC)(u_.v, 0, (p) + (i)); } while (0)
 #endif
 
 #endif /* CLACT_TYPES_CL */

@@ -166,15 +166,22 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
     dy += dy_off;
     const size_t b = p * chunk, e = min(m, b + chunk);
     real s = 0, comp = 0;
-    for (size_t j = b + l; j < e; j += CLACT_RED_LOCAL) {
-        const size_t o = j / inner, r = j - o * inner;
+    size_t j = b + l, o, r;
+    clact_divmod(j, inner, &o, &r); /* position j = o * inner + r */
+    for (; j < e; j += CLACT_RED_LOCAL) {
         const size_t idx = (o * C + c) * inner + r;
         const real xv = clact_ld(x, idx);
         const real t = xv <= 0 ? xv * clact_ld(dy, idx) : (real)0;
-        const real yk = t - comp;
+        const real yk = t - comp; /* Kahan */
         const real tt = s + yk;
         comp = (tt - s) - yk;
         s = tt;
+        r += CLACT_RED_LOCAL; /* advance without a division when possible */
+        if (r >= inner) {
+            size_t q;
+            clact_divmod(r, inner, &q, &r);
+            o += q;
+        }
     }
     sh[l] = s;
     barrier(CLK_LOCAL_MEM_FENCE);
