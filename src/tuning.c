@@ -216,3 +216,14 @@ clact_status clact_tune(clact_context *ctx, size_t n, int save)
     }
     return CLACT_SUCCESS;
 }
+
+clact_status clact_context_launch(const clact_context *ctx, clact_dtype t, unsigned *vec, size_t *local)
+{
+    clact__clear_error();
+    if (!ctx || !vec || !local) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "clact_context_launch: NULL argument");
+    if (!clact_dtype_size(t)) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "invalid dtype %d", (int)t);
+    if (t == CLACT_F64 && !ctx->has_fp64) return clact__fail(CLACT_ERR_UNSUPPORTED, "no f64 on this device");
+    *vec = ctx->launch[t].vec;
+    *local = ctx->launch[t].local;
+    return CLACT_SUCCESS;
+}

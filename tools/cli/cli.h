@@ -42,10 +42,14 @@ int cli_parse_op_list(const char *s, unsigned char *sel);
 int cmd_devices(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 void usage_main(FILE *stream);
 void usage_devices(FILE *stream);
 void usage_apply(FILE *stream);
 void usage_bench(FILE *stream);
+void usage_cache(FILE *stream);
+void usage_tune(FILE *stream);
 
 #endif /* CLACT_CLI_H */

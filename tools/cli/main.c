@@ -183,6 +183,8 @@ void usage_main(FILE *s)
             "  bench [options]                  measure throughput against a copy kernel\n"
             "  dense [options] X.npy OUT.npy    a dense layer: OP(X W^T + b)\n"
             "  train [options]                  train a small network on the device\n"
+            "  cache dir|clear|prebuild         the program cache\n"
+            "  tune [options]                   tune launch parameters for the device\n"
             "\n"
             "  clact --version                  print the version\n"
             "  clact <command> --help           help on one command\n"
@@ -341,13 +343,15 @@ int main(int argc, char **argv)
             if (!strcmp(argv[2], "devices")) usage_devices(stdout);
             else if (!strcmp(argv[2], "apply")) usage_apply(stdout);
             else if (!strcmp(argv[2], "bench")) usage_bench(stdout);
+            else if (!strcmp(argv[2], "cache")) usage_cache(stdout);
+            else if (!strcmp(argv[2], "tune")) usage_tune(stdout);
             else if (!strcmp(argv[2], "dense") || !strcmp(argv[2], "train")) {
                 static char help_opt[] = "--help";
                 char *sub[2] = {argv[2], help_opt};
                 return !strcmp(argv[2], "dense") ? clact_cmd_dense(2, sub) : clact_cmd_train(2, sub);
             }
             else {
-                cli_error("unknown command '%s' (commands: devices, apply, bench)", argv[2]);
+                cli_error("unknown command '%s' (commands: devices, apply, bench, dense, train, cache, tune)", argv[2]);
                 return CLI_EXIT_USAGE;
             }
             return 0;
@@ -364,10 +368,12 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "dense")) return clact_cmd_dense(argc - 1, argv + 1);
     if (!strcmp(cmd, "train")) return clact_cmd_train(argc - 1, argv + 1);
+    if (!strcmp(cmd, "cache")) return cmd_cache(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tune")) return cmd_tune(argc - 1, argv + 1);
     if (cmd[0] == '-')
         cli_error("unknown option '%s' (try 'clact --help')", cmd);
     else
-        cli_error("unknown command '%s' (commands: devices, apply, bench, dense, train; try "
+        cli_error("unknown command '%s' (commands: devices, apply, bench, dense, train, cache, tune; try "
                   "'clact --help')",
                   cmd);
     return CLI_EXIT_USAGE;
