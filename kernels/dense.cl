@@ -6,7 +6,9 @@
  * options as the elementwise kernels (CLACT_DTYPE, CLACT_VEC, CLACT_FWD,
  * CLACT_GRAD) plus
  *   CLACT_DENSE_IDENTITY 1: no activation (a linear layer): CLACT_FWD and
- *                        CLACT_GRAD are ignored.
+ *                        CLACT_GRAD are ignored; only this build also has
+ *                        the kernels that do not depend on the op
+ *                        (statistics, softmax cross-entropy, SGD).
  * Matrices are row-major; offsets and sizes count elements. The prelu slope
  * comes in through the weight arguments (wmode 0: none, 1: one shared
  * slope w[0], 2: one slope per column w[c]); other ops take p0, p1.
@@ -82,39 +84,63 @@ kernel void clact_dense_fwd(const global store_t *acc, ulong acc_off, global sto
 
 /* ---- backward: dz = act'(s) * dy, with the column sums of dz (bias
  * gradient) and, for prelu, of s * dy over s <= 0 (slope gradient).
- * 2-D range: dim 0 = column c, dim 1 = chunk p of `chunk` rows. Each
- * work-item sums its rows in order with Kahan compensation and writes one
- * partial per (p, c); clact_dense_bwd_final adds the partials of a column
- * in order, so the result depends on the shape only, never on timing.
+ * 2-D range: dim 0 covers the columns CLACT_VEC at a time, dim 1 the
+ * chunks of `chunk` rows. Each work-item sums its rows in order with Kahan
+ * compensation and writes one partial per (chunk, column);
+ * clact_dense_bwd_final adds the partials of a column in order, so the
+ * result depends on the shape only, never on timing.
  * dz, part_db and part_dw may each be NULL (not wanted). */
+inline void clact_dense_kahan(real *s, real *c, real v)
+{
+    const real yk = v - *c, t = *s + yk;
+    *c = (t - *s) - yk;
+    *s = t;
+}
+
 kernel void clact_dense_bwd(const global store_t *s, ulong s_off, const global store_t *dy, ulong dy_off,
                             global store_t *dz, ulong M, ulong N, ulong chunk,
                             const global store_t *w, int wmode, real p0, real p1,
                             global real *part_db, global real *part_dw)
 {
-    const size_t c = get_global_id(0), p = get_global_id(1);
-    if (c >= N) return;
+    const size_t c0 = get_global_id(0) * CLACT_VEC, p = get_global_id(1);
+    if (c0 >= N) return;
+    const size_t nc = min((size_t)N - c0, (size_t)CLACT_VEC);
     const size_t rb = p * chunk, re = min((size_t)M, rb + (size_t)chunk);
     s += s_off;
     dy += dy_off;
-    const real a = clact_dense_p0(w, wmode, c, p0);
-    real sb = 0, cb = 0, sw = 0, cw = 0;
-    for (size_t r = rb; r < re; ++r) {
-        const size_t idx = r * N + c;
-        const real t = clact_ld(s, idx), g = clact_ld(dy, idx);
-        const real d = g * clact_dense_dact(t, a, p1);
-        if (dz) clact_st(dz, idx, d);
-        real yk = d - cb, tt = sb + yk;
-        cb = (tt - sb) - yk;
-        sb = tt;
-        const real q = t <= 0 ? t * g : (real)0;
-        yk = q - cw;
-        tt = sw + yk;
-        cw = (tt - sw) - yk;
-        sw = tt;
+    real a[CLACT_VEC], sb[CLACT_VEC], cb[CLACT_VEC], sw[CLACT_VEC], cw[CLACT_VEC];
+    for (int k = 0; k < CLACT_VEC; ++k) {
+        a[k] = clact_dense_p0(w, wmode, c0 + min((size_t)k, nc - 1), p0);
+        sb[k] = cb[k] = sw[k] = cw[k] = 0;
     }
-    if (part_db) part_db[p * N + c] = sb;
-    if (part_dw) part_dw[p * N + c] = sw;
+    if (nc == CLACT_VEC) {
+        for (size_t r = rb; r < re; ++r) {
+            const size_t base = r * N + c0;
+            real t[CLACT_VEC], g[CLACT_VEC], d[CLACT_VEC];
+            CLACT_LDV(s, base, t);
+            CLACT_LDV(dy, base, g);
+            for (int k = 0; k < CLACT_VEC; ++k) {
+                d[k] = g[k] * clact_dense_dact(t[k], a[k], p1);
+                clact_dense_kahan(&sb[k], &cb[k], d[k]);
+                clact_dense_kahan(&sw[k], &cw[k], t[k] <= 0 ? t[k] * g[k] : (real)0);
+            }
+            if (dz) CLACT_STV(dz, base, d);
+        }
+    } else {
+        for (size_t r = rb; r < re; ++r)
+            for (size_t k = 0; k < nc; ++k) {
+                const size_t idx = r * N + c0 + k;
+                const real t = clact_ld(s, idx), g = clact_ld(dy, idx);
+                const real d = g * clact_dense_dact(t, a[k], p1);
+                if (dz) clact_st(dz, idx, d);
+                clact_dense_kahan(&sb[k], &cb[k], d);
+                clact_dense_kahan(&sw[k], &cw[k], t <= 0 ? t * g : (real)0);
+            }
+    }
+    for (size_t k = 0; k < nc; ++k) {
+        if (part_db) part_db[p * N + c0 + k] = sb[k];
+        if (part_dw) part_dw[p * N + c0 + k] = sw[k];
+    }
 }
 
 /* Kahan sum of n values v[i * stride], in order */
@@ -144,6 +170,7 @@ kernel void clact_dense_bwd_final(const global real *part_db, const global real 
     }
 }
 
+#if CLACT_DENSE_IDENTITY
 /* ---- dead-unit statistics ------------------------------------------------
  * Per column, the number of rows where the unit is inactive: a == 0
  * (mode 0) or a <= 0 (mode 1; NaN counts as active in both). 2-D range as
@@ -152,18 +179,30 @@ kernel void clact_dense_bwd_final(const global real *part_db, const global real 
 kernel void clact_stats_count(const global store_t *a, ulong a_off, ulong M, ulong N, ulong chunk, int mode,
                               global uint *part, global ulong *counts)
 {
-    const size_t c = get_global_id(0), p = get_global_id(1);
-    if (c >= N) return;
+    const size_t c0 = get_global_id(0) * CLACT_VEC, p = get_global_id(1);
+    if (c0 >= N) return;
+    const size_t nc = min((size_t)N - c0, (size_t)CLACT_VEC);
     const size_t rb = p * chunk, re = min((size_t)M, rb + (size_t)chunk);
     a += a_off;
-    uint n = 0;
-    if (mode) {
-        for (size_t r = rb; r < re; ++r) n += clact_ld(a, r * N + c) <= 0 ? 1u : 0u;
+    uint n[CLACT_VEC];
+    for (int k = 0; k < CLACT_VEC; ++k) n[k] = 0;
+    if (nc == CLACT_VEC) {
+        for (size_t r = rb; r < re; ++r) {
+            real v[CLACT_VEC];
+            CLACT_LDV(a, r * N + c0, v);
+            for (int k = 0; k < CLACT_VEC; ++k) n[k] += (mode ? v[k] <= 0 : v[k] == 0) ? 1u : 0u;
+        }
     } else {
-        for (size_t r = rb; r < re; ++r) n += clact_ld(a, r * N + c) == 0 ? 1u : 0u;
+        for (size_t r = rb; r < re; ++r)
+            for (size_t k = 0; k < nc; ++k) {
+                const real v = clact_ld(a, r * N + c0 + k);
+                n[k] += (mode ? v <= 0 : v == 0) ? 1u : 0u;
+            }
     }
-    if (part) part[p * N + c] = n;
-    else counts[c] += n;
+    for (size_t k = 0; k < nc; ++k) {
+        if (part) part[p * N + c0 + k] = n[k];
+        else counts[c0 + k] += n[k];
+    }
 }
 
 kernel void clact_stats_fold(const global uint *part, ulong P, ulong N, global ulong *counts)
@@ -239,3 +278,4 @@ kernel void clact_sgd(global store_t *p, ulong p_off, const global store_t *g, u
         }
     }
 }
+#endif /* CLACT_DENSE_IDENTITY */

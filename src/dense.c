@@ -196,6 +196,12 @@ clact_status clact_dense_forward(clact_context *ctx, const clact_activation *act
     if (ooo && (s = barrier(ctx, 0, NULL))) return s;
 
     pthread_mutex_lock(&ctx->lock);
+    /* fetched again: clact_tune may have replaced the programs meanwhile */
+    s = clact__dense_program(ctx, c.op, c.dt, 0, &p);
+    if (s) {
+        pthread_mutex_unlock(&ctx->lock);
+        return s;
+    }
     cl_int err = 0;
     const cl_ulong ao = acc_off, yo = y_off, zo = z_off, bo = b_off, M = c.M, N = c.N;
     const cl_int has_z = z != NULL, has_b = b != NULL, wmode = c.wmode;
@@ -294,58 +300,63 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
      * temporary; the column-sum kernel runs when db or dweight is wanted */
     const int need_dz = (dx && c.K) || (dw && c.K);
     const int need_kernel = !identity || db;
-    const size_t chunk = clact__dn_chunk(ctx, c.M, c.N), P = (c.M + chunk - 1) / chunk;
     const size_t rsz = c.dt == CLACT_F64 ? sizeof(double) : sizeof(float);
+    dense_program *p = NULL;
+    if (need_kernel) { /* build first: a failure leaves no trace */
+        pthread_mutex_lock(&ctx->lock);
+        s = clact__dense_program(ctx, c.op, c.dt, from_y, &p);
+        pthread_mutex_unlock(&ctx->lock);
+        if (s) return s;
+    }
     cl_mem dz = NULL, part_db = NULL, part_dw = NULL;
     cl_int err = 0;
     if (need_dz && !identity) {
         dz = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, c.MN * e, NULL, &err);
         if (!dz) return clact__fail((clact_status)err, "cannot allocate dZ (%zu elements) (%d)", c.MN, err);
     }
-    if (db) {
-        part_db = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, P * c.N * rsz, NULL, &err);
-        if (!part_db) s = clact__fail((clact_status)err, "cannot allocate %zu partial sums (%d)", P * c.N, err);
-    }
-    if (!s && dweight) {
-        part_dw = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, P * c.N * rsz, NULL, &err);
-        if (!part_dw) s = clact__fail((clact_status)err, "cannot allocate %zu partial sums (%d)", P * c.N, err);
-    }
-    dense_program *p = NULL;
-    if (!s && need_kernel) {
-        pthread_mutex_lock(&ctx->lock);
-        s = clact__dense_program(ctx, c.op, c.dt, from_y, &p);
-        pthread_mutex_unlock(&ctx->lock);
-    }
     const int ooo = out_of_order(ctx);
     int waited = 0; /* the caller's wait list is consumed */
     cl_event last = NULL; /* our last kernel, when it is the last command */
-    if (!s && need_kernel) {
+    if (need_kernel) {
         pthread_mutex_lock(&ctx->lock);
-        err = 0;
-        const cl_ulong so = identity ? dy_off : zy_off, dyo = dy_off, M = c.M, N = c.N, ch = chunk, PP = P,
-                       dbo = db_off;
-        const cl_int wmode = c.wmode, shared = c.wmode == 1;
-        cl_mem ss = identity ? dy : zy, ww = weight ? weight : dy;
-        cl_kernel k = p->kernel[DK_BWD];
-        SETARG(k, 0, ss); SETARG(k, 1, so); SETARG(k, 2, dy); SETARG(k, 3, dyo); SETARG(k, 4, dz);
-        SETARG(k, 5, M); SETARG(k, 6, N); SETARG(k, 7, ch); SETARG(k, 8, ww); SETARG(k, 9, wmode);
-        err |= clact__dn_set_real(k, 10, c.dt, c.p0);
-        err |= clact__dn_set_real(k, 11, c.dt, c.p1);
-        SETARG(k, 12, part_db); SETARG(k, 13, part_dw);
-        cl_kernel f = p->kernel[DK_BWD_FINAL];
-        cl_mem dbb = db ? db : dy, dwb = dweight ? dweight : dy;
-        SETARG(f, 0, part_db); SETARG(f, 1, part_dw); SETARG(f, 2, PP); SETARG(f, 3, N); SETARG(f, 4, dbb);
-        SETARG(f, 5, dbo); SETARG(f, 6, dwb); SETARG(f, 7, shared);
-        if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-        const size_t g2[2] = {c.N, P};
-        const int final = db || dweight;
-        cl_event e1 = NULL;
-        if (!s) s = clact__dn_enqueue(ctx, k, 2, g2, n_wait, wait, final ? &e1 : &last);
-        waited = 1;
-        if (!s && final && ooo) s = barrier(ctx, 0, NULL);
-        const size_t gf = c.N + 1;
-        if (!s && final) s = clact__dn_enqueue(ctx, f, 1, &gf, 1, &e1, &last);
-        if (e1) clReleaseEvent(e1);
+        /* fetched again: clact_tune may have replaced the programs meanwhile */
+        s = clact__dense_program(ctx, c.op, c.dt, from_y, &p);
+        const size_t chunk = s ? 1 : clact__dn_chunk(ctx, c.M, c.N, p->vec), P = (c.M + chunk - 1) / chunk;
+        if (!s && db) {
+            part_db = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, P * c.N * rsz, NULL, &err);
+            if (!part_db) s = clact__fail((clact_status)err, "cannot allocate %zu partial sums (%d)", P * c.N, err);
+        }
+        if (!s && dweight) {
+            part_dw = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, P * c.N * rsz, NULL, &err);
+            if (!part_dw) s = clact__fail((clact_status)err, "cannot allocate %zu partial sums (%d)", P * c.N, err);
+        }
+        if (!s) {
+            err = 0;
+            const cl_ulong so = identity ? dy_off : zy_off, dyo = dy_off, M = c.M, N = c.N, ch = chunk, PP = P,
+                           dbo = db_off;
+            const cl_int wmode = c.wmode, shared = c.wmode == 1;
+            cl_mem ss = identity ? dy : zy, ww = weight ? weight : dy;
+            cl_kernel k = p->kernel[DK_BWD];
+            SETARG(k, 0, ss); SETARG(k, 1, so); SETARG(k, 2, dy); SETARG(k, 3, dyo); SETARG(k, 4, dz);
+            SETARG(k, 5, M); SETARG(k, 6, N); SETARG(k, 7, ch); SETARG(k, 8, ww); SETARG(k, 9, wmode);
+            err |= clact__dn_set_real(k, 10, c.dt, c.p0);
+            err |= clact__dn_set_real(k, 11, c.dt, c.p1);
+            SETARG(k, 12, part_db); SETARG(k, 13, part_dw);
+            cl_kernel f = p->kernel[DK_BWD_FINAL];
+            cl_mem dbb = db ? db : dy, dwb = dweight ? dweight : dy;
+            SETARG(f, 0, part_db); SETARG(f, 1, part_dw); SETARG(f, 2, PP); SETARG(f, 3, N); SETARG(f, 4, dbb);
+            SETARG(f, 5, dbo); SETARG(f, 6, dwb); SETARG(f, 7, shared);
+            if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
+            const size_t g2[2] = {(c.N + p->vec - 1) / p->vec, P};
+            const int final = db || dweight;
+            cl_event e1 = NULL;
+            if (!s) s = clact__dn_enqueue(ctx, k, 2, g2, n_wait, wait, final ? &e1 : &last);
+            waited = 1;
+            if (!s && final && ooo) s = barrier(ctx, 0, NULL);
+            const size_t gf = c.N + 1;
+            if (!s && final) s = clact__dn_enqueue(ctx, f, 1, &gf, 1, &e1, &last);
+            if (e1) clReleaseEvent(e1);
+        }
         pthread_mutex_unlock(&ctx->lock);
     }
     cl_mem g = identity ? dy : dz;

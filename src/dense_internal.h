@@ -6,6 +6,7 @@
 
 #include "internal.h"
 
+/* every build has the first three; the identity build has them all */
 typedef enum dense_kernel_id {
     DK_FWD, DK_BWD, DK_BWD_FINAL, DK_STATS_COUNT, DK_STATS_FOLD, DK_XENT, DK_SGD, DK_COUNT
 } dense_kernel_id;
@@ -42,7 +43,8 @@ clact_status clact__dn_enqueue(clact_context *ctx, cl_kernel k, cl_uint dims, co
 clact_status clact__dn_marker(clact_context *ctx, cl_uint n_wait, const cl_event *wait, cl_event *done);
 /* scalar kernel argument as the build's `real` */
 cl_int       clact__dn_set_real(cl_kernel k, cl_uint i, clact_dtype t, double v);
-/* rows per chunk of the column reductions, for M rows and N columns */
-size_t       clact__dn_chunk(const clact_context *ctx, size_t M, size_t N);
+/* rows per chunk of the column reductions, for M rows and N columns
+ * handled vec at a time */
+size_t       clact__dn_chunk(const clact_context *ctx, size_t M, size_t N, unsigned vec);
 
 #endif

@@ -176,6 +176,7 @@ void clact__programs_reset(clact_context *ctx)
                 clact__program_release(ctx->prog[o][t][y]);
                 ctx->prog[o][t][y] = NULL;
             }
+    if (ctx->dense_release) ctx->dense_release(ctx); /* the dense.cl programs too */
 }
 
 clact_status clact_context_cache_stats(const clact_context *ctx, clact_cache_stats *out)

@@ -80,7 +80,8 @@ clact_status clact__dense_program(clact_context *ctx, int op, clact_dtype dt, in
     }
     p->program = prog;
     p->vec = l->vec;
-    for (int k = 0; k < DK_COUNT; ++k) {
+    /* the op-independent kernels are in the identity build only */
+    for (int k = 0; k < (identity ? DK_COUNT : DK_STATS_COUNT); ++k) {
         cl_int err;
         p->kernel[k] = clCreateKernel(prog, dense_kernel_names[k], &err);
         if (!p->kernel[k]) {
@@ -163,12 +164,14 @@ cl_int clact__dn_set_real(cl_kernel k, cl_uint i, clact_dtype t, double v)
     return clSetKernelArg(k, i, sizeof f, &f);
 }
 
-size_t clact__dn_chunk(const clact_context *ctx, size_t M, size_t N)
+size_t clact__dn_chunk(const clact_context *ctx, size_t M, size_t N, unsigned vec)
 {
-    /* enough work-items to fill the device, at least 16 rows each */
-    const size_t target = (ctx->type & CL_DEVICE_TYPE_GPU) ? 65536 : 256;
-    size_t P = N ? target / N : 1;
-    if (P < 1) P = 1;
+    /* enough work-items to fill the device; on a CPU also short chunks, so
+     * the rows a work-group walks stay in cache; at least 16 rows each */
+    const int gpu = (ctx->type & CL_DEVICE_TYPE_GPU) != 0;
+    const size_t target = gpu ? 65536 : 64, groups = vec ? (N + vec - 1) / vec : N;
+    size_t P = groups ? target / groups : 1;
+    if (!gpu && P < (M + 255) / 256) P = (M + 255) / 256;
     if (P > (M + 15) / 16) P = (M + 15) / 16;
     if (P < 1) P = 1;
     size_t chunk = (M + P - 1) / P;
@@ -304,17 +307,20 @@ clact_status clact_stats_accumulate(clact_stats *st, clact_dtype dtype, size_t r
     if ((s = clact__dn_check_buffer(a, "a", a_off, n, clact_dtype_size(dtype)))) return s;
     if (rows == 0) return clact__dn_marker(ctx, n_wait, wait, done);
 
-    const size_t N = st->units, chunk = clact__dn_chunk(ctx, rows, N), P = (rows + chunk - 1) / chunk;
+    const size_t N = st->units;
+    size_t P = 1;
     cl_int err = 0;
     cl_mem part = NULL;
-    if (P > 1) {
-        part = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, P * N * sizeof(cl_uint), NULL, &err);
-        if (!part) return clact__fail((clact_status)err, "cannot allocate %zu partial counts (%d)", P * N, err);
-    }
     pthread_mutex_lock(&st->lock);
     pthread_mutex_lock(&ctx->lock);
     dense_program *p;
     s = clact__dense_program(ctx, DENSE_IDENTITY, dtype, 0, &p);
+    const size_t chunk = s ? 1 : clact__dn_chunk(ctx, rows, N, p->vec);
+    if (!s) P = (rows + chunk - 1) / chunk;
+    if (!s && P > 1) {
+        part = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, P * N * sizeof(cl_uint), NULL, &err);
+        if (!part) s = clact__fail((clact_status)err, "cannot allocate %zu partial counts (%d)", P * N, err);
+    }
     cl_uint nw;
     const cl_event *w;
     cl_event *tmp = NULL, ev = NULL;
@@ -328,7 +334,7 @@ clact_status clact_stats_accumulate(clact_stats *st, clact_dtype dtype, size_t r
         cl_kernel f = p->kernel[DK_STATS_FOLD];
         if (part) { SETARG(f, 0, part); SETARG(f, 1, PP); SETARG(f, 2, NN); SETARG(f, 3, st->counts); }
         if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-        const size_t g2[2] = {N, P};
+        const size_t g2[2] = {(N + p->vec - 1) / p->vec, P};
         cl_event e1 = NULL;
         if (!s) s = clact__dn_enqueue(ctx, k, 2, g2, nw, w, part ? &e1 : &ev);
         if (!s && part) s = clact__dn_enqueue(ctx, f, 1, &N, 1, &e1, &ev);

@@ -71,9 +71,11 @@ static void bar(progress *p, const train_result *r, int epoch, int final)
     for (int i = 0; i < width; ++i) b[i] = i < fill ? '#' : '.';
     b[width] = '\0';
     const train_epoch *e = epoch > 0 ? &r->hist[epoch - 1] : NULL;
-    fprintf(stderr, "\r%-11s [%s] %4d/%-4d loss %.4f  acc %.3f  dead %5.1f%%  %.1f s%s", p->name, b, epoch, r->epochs,
-            e ? e->loss : 0.0, e ? e->acc : 0.0, e ? 100 * e->dead : 0.0, r->seconds, p->tty ? "\033[K" : "");
-    if (final) fputc('\n', stderr);
+    /* a terminal gets one line redrawn in place; a file or pipe whole lines */
+    fprintf(stderr, "%s%-11s [%s] %4d/%-4d loss %.4f  acc %.3f  dead %5.1f%%  %.1f s%s", p->tty ? "\r" : "", p->name, b,
+            epoch, r->epochs, e ? e->loss : 0.0, e ? e->acc : 0.0, e ? 100 * e->dead : 0.0, r->seconds,
+            p->tty ? "\033[K" : "\n");
+    if (final && p->tty) fputc('\n', stderr);
     fflush(stderr);
 }
 
