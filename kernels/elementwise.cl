@@ -149,40 +149,89 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
 }
 
 /* Weight gradient, pass 1: work-group g handles channel g / P, chunk g % P
- * of the channel's outer*inner positions; Kahan per work-item, then a
- * fixed-order tree. Deterministic for a given (shape, local size). */
+ * of the channel's outer*inner positions; each work-item sums a strided
+ * share, then a fixed-order tree. Deterministic for a given (shape, local
+ * size). Sums are kept in double where the device has it (the terms have
+ * both signs, so a float sum of 10^6 of them could lose most digits);
+ * otherwise in float with Kahan compensation per work-item. */
 #ifndef CLACT_RED_LOCAL
 #define CLACT_RED_LOCAL 256
+#endif
+#ifndef CLACT_HAS_FP64
+#define CLACT_HAS_FP64 0
+#endif
+#if CLACT_HAS_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double acc_t;
+#else
+typedef real acc_t;
 #endif
 __attribute__((reqd_work_group_size(CLACT_RED_LOCAL, 1, 1)))
 kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
                                    ulong outer, ulong C, ulong inner, ulong P, ulong chunk,
-                                   global real *partial)
+                                   global acc_t *partial)
 {
-    local real sh[CLACT_RED_LOCAL];
+    local acc_t sh[CLACT_RED_LOCAL];
     const size_t g = get_group_id(0), l = get_local_id(0);
     const size_t c = g / P, p = g % P, m = outer * inner;
     x += x_off;
     dy += dy_off;
     const size_t b = p * chunk, e = min(m, b + chunk);
-    real s = 0, comp = 0;
-    size_t j = b + l, o, r;
+    /* work-item l takes CLACT_VEC consecutive positions out of every
+     * CLACT_RED_LOCAL * CLACT_VEC: vector loads, coalesced across items */
+    const size_t step = (size_t)CLACT_RED_LOCAL * CLACT_VEC;
+    acc_t a[CLACT_VEC];
+    for (int k = 0; k < CLACT_VEC; ++k) a[k] = 0;
+#if !CLACT_HAS_FP64
+    acc_t comp = 0, s = 0;
+#endif
+    size_t j = b + l * CLACT_VEC, o, r;
     clact_divmod(j, inner, &o, &r); /* position j = o * inner + r */
-    for (; j < e; j += CLACT_RED_LOCAL) {
+    for (; j < e; j += step) {
         const size_t idx = (o * C + c) * inner + r;
-        const real xv = clact_ld(x, idx);
-        const real t = xv <= 0 ? xv * clact_ld(dy, idx) : (real)0;
-        const real yk = t - comp; /* Kahan */
-        const real tt = s + yk;
-        comp = (tt - s) - yk;
-        s = tt;
-        r += CLACT_RED_LOCAL; /* advance without a division when possible */
+        if (j + CLACT_VEC <= e && r + CLACT_VEC <= inner) {
+            real xv[CLACT_VEC], gv[CLACT_VEC];
+            CLACT_LDV(x, idx, xv);
+            CLACT_LDV(dy, idx, gv);
+#if CLACT_HAS_FP64
+            for (int k = 0; k < CLACT_VEC; ++k) a[k] += xv[k] <= 0 ? (acc_t)xv[k] * (acc_t)gv[k] : (acc_t)0;
+#else
+            for (int k = 0; k < CLACT_VEC; ++k) a[k] = xv[k] <= 0 ? xv[k] * gv[k] : (acc_t)0;
+            acc_t t = 0;
+            for (int k = 0; k < CLACT_VEC; ++k) t += a[k];
+            const acc_t yk = t - comp; /* Kahan */
+            const acc_t tt = s + yk;
+            comp = (tt - s) - yk;
+            s = tt;
+#endif
+        } else { /* crosses an outer block or the end: element by element */
+            size_t oo = o, rr = r;
+            for (size_t q = j; q < min(e, j + CLACT_VEC); ++q) {
+                const size_t id = (oo * C + c) * inner + rr;
+                const real xs = clact_ld(x, id);
+                const acc_t t = xs <= 0 ? (acc_t)xs * (acc_t)clact_ld(dy, id) : (acc_t)0;
+#if CLACT_HAS_FP64
+                a[0] += t;
+#else
+                const acc_t yk = t - comp;
+                const acc_t tt = s + yk;
+                comp = (tt - s) - yk;
+                s = tt;
+#endif
+                if (++rr == inner) { rr = 0; ++oo; }
+            }
+        }
+        r += step; /* advance without a division when possible */
         if (r >= inner) {
             size_t q;
             clact_divmod(r, inner, &q, &r);
             o += q;
         }
     }
+#if CLACT_HAS_FP64
+    acc_t s = 0;
+    for (int k = 0; k < CLACT_VEC; ++k) s += a[k];
+#endif
     sh[l] = s;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (size_t h = CLACT_RED_LOCAL / 2; h > 0; h >>= 1) {
@@ -193,18 +242,18 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
 }
 
 /* pass 2: one work-item per channel sums its P partials in order */
-kernel void clact_prelu_dw_final(const global real *partial, ulong P, global store_t *dw, ulong C)
+kernel void clact_prelu_dw_final(const global acc_t *partial, ulong P, global store_t *dw, ulong C)
 {
     const size_t c = get_global_id(0);
     if (c >= C) return;
-    real s = 0, comp = 0;
-    for (size_t p = 0; p < P; ++p) {
-        const real yk = partial[c * P + p] - comp;
-        const real t = s + yk;
+    acc_t s = 0, comp = 0;
+    for (size_t p = 0; p < P; ++p) { /* Kahan */
+        const acc_t yk = partial[c * P + p] - comp;
+        const acc_t t = s + yk;
         comp = (t - s) - yk;
         s = t;
     }
-    clact_st(dw, c, s);
+    clact_st(dw, c, (real)s);
 }
 
 /* ---- crelu: x [outer, C, inner] -> y [outer, 2C, inner] ----------------- */

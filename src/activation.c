@@ -207,11 +207,12 @@ static clact_status prelu_dweight(clact_context *ctx, clact_program *p, const ca
                                   cl_event *ev)
 {
     const size_t L = ctx->red_local, m = k->outer * k->inner;
-    size_t P = (m + L * 32 - 1) / (L * 32);
+    const size_t per_group = L * p->vec * 8; /* positions per work-group */
+    size_t P = (m + per_group - 1) / per_group;
     if (P < 1) P = 1;
     if (P > 1024) P = 1024;
     const size_t chunk = (m + P - 1) / P;
-    const size_t rsz = k->v.dtype == CLACT_F64 ? sizeof(double) : sizeof(float);
+    const size_t rsz = (k->v.dtype == CLACT_F64 || ctx->has_fp64) ? sizeof(double) : sizeof(float); /* acc_t */
     cl_int err;
     cl_mem partial = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, k->C * P * rsz, NULL, &err);
     if (!partial) return clact__fail((clact_status)err, "cannot allocate %zu partial sums (%d)", k->C * P, err);
