@@ -55,21 +55,21 @@ CLACT_API const char *clact_version_string(void);
 typedef enum clact_status {
     CLACT_SUCCESS = 0,
     /* OpenCL error codes (CL_OUT_OF_RESOURCES, ...) pass through unchanged */
-    CLACT_ERR_INVALID_ARGUMENT = -2000, /* NULL pointer, bad flag, ...       */
-    CLACT_ERR_INVALID_OP,               /* op outside the op table            */
-    CLACT_ERR_INVALID_PARAMETER,        /* non-finite alpha, min > max, ...   */
-    CLACT_ERR_INVALID_SHAPE,            /* ndim, shape, dtype mismatch        */
-    CLACT_ERR_INVALID_AXIS,             /* axis outside [-ndim, ndim)         */
-    CLACT_ERR_BUFFER_TOO_SMALL,         /* shape + offset beyond the cl_mem   */
-    CLACT_ERR_WEIGHT_MISMATCH,          /* prelu weight count != channels, 1  */
-    CLACT_ERR_OVERLAP,                  /* in/out overlap where it is unsafe  */
-    CLACT_ERR_NO_DEVICE,                /* no platform/device matches         */
-    CLACT_ERR_UNSUPPORTED,              /* e.g. f64 without cl_khr_fp64       */
-    CLACT_ERR_BUILD,                    /* kernel build failed (see log)      */
-    CLACT_ERR_OUT_OF_MEMORY,            /* host allocation failed             */
-    CLACT_ERR_IO,                       /* cache directory / file problem     */
-    CLACT_ERR_BLAS,                     /* CLBlast reported an error          */
-    CLACT_ERR_INTERNAL                  /* a bug: please report               */
+    CLACT_ERR_INVALID_ARGUMENT = -2000,    /* NULL pointer, bad flag, ...       */
+    CLACT_ERR_INVALID_OP = -2001,          /* op outside the op table            */
+    CLACT_ERR_INVALID_PARAMETER = -2002,   /* non-finite alpha, min > max, ...   */
+    CLACT_ERR_INVALID_SHAPE = -2003,       /* ndim, shape, dtype mismatch        */
+    CLACT_ERR_INVALID_AXIS = -2004,        /* axis outside [-ndim, ndim)         */
+    CLACT_ERR_BUFFER_TOO_SMALL = -2005,    /* shape + offset beyond the cl_mem   */
+    CLACT_ERR_WEIGHT_MISMATCH = -2006,     /* prelu weight count != channels, 1  */
+    CLACT_ERR_OVERLAP = -2007,             /* in/out overlap where it is unsafe  */
+    CLACT_ERR_NO_DEVICE = -2008,           /* no platform/device matches         */
+    CLACT_ERR_UNSUPPORTED = -2009,         /* e.g. f64 without cl_khr_fp64       */
+    CLACT_ERR_BUILD = -2010,               /* kernel build failed (see log)      */
+    CLACT_ERR_OUT_OF_MEMORY = -2011,       /* host allocation failed             */
+    CLACT_ERR_IO = -2012,                  /* cache directory / file problem     */
+    CLACT_ERR_BLAS = -2013,                /* CLBlast reported an error          */
+    CLACT_ERR_INTERNAL = -2014,            /* a bug: please report               */
 } clact_status;
 
 CLACT_API const char *clact_status_string(clact_status s); /* never NULL */
