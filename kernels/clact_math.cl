@@ -1,8 +1,627 @@
-/* clact_math.cl - math helpers shared by the op formulas.
- * (placeholder: builtins; replaced by accurate, fast approximations) */
+/* clact_math.cl - elementary functions for the op formulas, in `real`.
+ *
+ * The op formulas (clact_ops.cl) must be accurate over the whole range,
+ * tails included, and cheap enough to stay at memory bandwidth. Builtins
+ * give neither guarantee everywhere (OpenCL allows erfc 16 ulp, tanh 5 ulp,
+ * exp 3 ulp, a division 2.5 ulp, and some erf/erfc implementations run at
+ * a fraction of memory speed), so float gets its own approximations here:
+ * polynomials evaluated with fma and a Cody-Waite exp. Double builds use
+ * the builtin exp/expm1/log1p/tanh/erfc for the core functions, with the
+ * same compensations around them.
+ *
+ * Branch-free style: every candidate value is computed into a variable
+ * and one is picked with ?: on plain variables, which compiles to selects.
+ * Kernels are vectorized across consecutive elements (CPU) or run in
+ * lock-step (GPU), and a ?: around an inlined call can become a branch
+ * that stops both.
+ *
+ * Polynomial coefficients are near-minimax fits of the stated function on
+ * the stated interval, rounded to the working precision; the quoted figure
+ * is the relative error of the fit. Every helper propagates NaN.
+ *
+ *   clact_expk(x, dx, &k)   m with e^(x+dx) = m 2^k, m in [0.7, 1.42]
+ *   clact_ldexp(v, k)       v 2^k, exact unless the result is subnormal
+ *   clact_expb(x, dx)       e^(x+dx) 2^CLACT_EXPB for x in
+ *                           [CLACT_EXPB_MIN, CLACT_EXPB_MAX] (caller clamps)
+ *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
+ *   clact_expm1n(x)         e^x - 1 for x <= 0
+ *   clact_expm1(x, dx, c)   c (e^(x+dx) - 1) (dx a small correction)
+ *   clact_log1p_ratio(e)    log1p(e)/e for 0 <= e <= 1
+ *   clact_tanh(x)           tanh(x)
+ *   clact_ncdf_tail(a)      a Phi(-a) = a erfc(a/sqrt2)/2, a >= 0
+ *   clact_gelu_dtail(a)     Phi(-a) - a phi(a) = gelu'(-a), a >= 0
+ *   clact_<op>_root(d)      f'(r + d) near the root r of f' (see below)
+ *
+ * Tails: e^x is often multiplied by other factors that are large where e^x
+ * is tiny (silu(-90) = -90 e^-90 is a normal float though e^-90 is not).
+ * clact_expb returns e^x scaled up by 2^CLACT_EXPB so that a formula can
+ * form the whole product first and scale down once, at the end
+ * (CLACT_EXPB_INV); clact_expk/clact_ldexp do the same over the full range
+ * for the few formulas whose other factor is an arbitrary parameter.
+ */
 #ifndef CLACT_MATH_CL
 #define CLACT_MATH_CL
 #ifndef CLACT_EMBEDDED
 #include "clact_types.cl"
 #endif
+
+/* The op formulas are large; a compiler that leaves one as a call cannot
+ * vectorize the element loop around it. */
+#ifndef CLACT_INLINE
+#define CLACT_INLINE inline __attribute__((always_inline))
 #endif
+
+/* x clamped to [lo, hi]; NaN passes through (both comparisons are false) */
+CLACT_INLINE real clact_clamp(real x, real lo, real hi)
+{
+    const real t = x < lo ? lo : x;
+    return t > hi ? hi : t;
+}
+
+#if !CLACT_REAL_IS_DOUBLE
+/* =========================== float =================================== */
+
+#define CLACT_LOG2E 1.442695041f
+#define CLACT_LN2_HI 0x1.62e430p-1f   /* float(ln 2) */
+#define CLACT_LN2_LO -0x1.05c610p-29f /* ln 2 - CLACT_LN2_HI */
+
+/* e^(x+dx) = 2^k e^r, k = round(x/ln2) by the 1.5*2^23 trick (no
+ * float->int conversion, so a NaN x just gives a NaN r). r = x - k ln2:
+ * the first fma is exact (k ln2_hi has at most 32 bits and r is small),
+ * the second rounds once; dx (|dx| << 1, the low part of an argument the
+ * caller carried in two pieces) is added to r. e^r = 1 + r + r^2 P(r) on
+ * |r| <= 0.35 (degree 6, fit 3.3e-9): m is within ~0.6 ulp.
+ * clact_expm1_r returns m - 1 = r (1 + r P(r)), for callers that fold the
+ * final 1 + . into a product of their own (v m = v + v (m - 1), one
+ * rounding fewer). */
+CLACT_INLINE float clact_exp_ru(float x, float dx, float *t, float *u)
+{
+    *t = fma(x, CLACT_LOG2E, 0x1.8p23f);
+    const float kf = *t - 0x1.8p23f;
+    float r = fma(-kf, CLACT_LN2_HI, x);
+    r = fma(-kf, CLACT_LN2_LO, r) + dx;
+    float p = fma(1.381916809e-03f, r, 8.368907496e-03f);
+    p = fma(p, r, 4.166829214e-02f);
+    p = fma(p, r, 1.666651964e-01f);
+    p = fma(p, r, 4.999999404e-01f);
+    *u = fma(r, p, 1.0f);
+    return r; /* e^r = 1 + r u */
+}
+CLACT_INLINE float clact_exp_r(float x, float dx, float *t)
+{
+    float u;
+    const float r = clact_exp_ru(x, dx, t, &u);
+    return fma(r, u, 1.0f);
+}
+CLACT_INLINE float clact_expm1_r(float x, float dx, float *t)
+{
+    float u;
+    const float r = clact_exp_ru(x, dx, t, &u);
+    return r * u;
+}
+
+/* full range: x clamped to [-175, 100], k in [-252, 145] */
+CLACT_INLINE float clact_expk(float x, float dx, int *k)
+{
+    float t;
+    const float m = clact_exp_r(clact_clamp(x, -175.0f, 100.0f), dx, &t);
+    *k = as_int(as_uint(t) - 0x4b400000u);
+    return m;
+}
+
+/* v 2^k for k in [-252, 254] as two exact power-of-two factors: rounds
+ * once, at the end, and only if the result is subnormal. Unsigned
+ * arithmetic keeps a garbage k (NaN argument) well defined. */
+CLACT_INLINE float clact_ldexp(float v, int k)
+{
+    const int k1 = k / 2;
+    return v * as_float((uint)(k1 + 127) << 23) * as_float((uint)(k - k1 + 127) << 23);
+}
+
+/* e^(x+dx) 2^40 for x in [-115, 60]: 2^(k+40) is a normal float there,
+ * built from t's low bits (t = 1.5*2^23 + k); one multiply, NaN-safe. */
+#define CLACT_EXPB 40
+#define CLACT_EXPB_INV 0x1p-40f
+#define CLACT_EXPB_MIN -115.0f
+#define CLACT_EXPB_MAX 60.0f
+CLACT_INLINE float clact_expb(float x, float dx)
+{
+    float t;
+    const float m = clact_exp_r(x, dx, &t);
+    return m * as_float((as_uint(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
+}
+
+/* the same as (1 + *em) * scale, for callers that fold the 1 + . */
+CLACT_INLINE float clact_expb2(float x, float dx, float *em)
+{
+    float t;
+    *em = clact_expm1_r(x, dx, &t);
+    return as_float((as_uint(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
+}
+
+/* 1/d: the division plus one Newton step (exact-ish on any device) */
+CLACT_INLINE float clact_rcp(float d)
+{
+    const float r = 1.0f / d;
+    return fma(fma(-d, r, 1.0f), r, r);
+}
+
+/* 1/(1 + e) for 0 <= e <= 1, with 1 + e summed exactly (two pieces) */
+CLACT_INLINE float clact_rcp1p(float e)
+{
+    const float s = 1.0f + e, sl = e - (s - 1.0f);
+    const float r = 1.0f / s;
+    return fma(fma(-s, r, 1.0f) - sl * r, r, r);
+}
+
+/* expm1 on |x| <= 1.04: x + x^2 Q(x), Q = (expm1(x) - x)/x^2 (degree 9,
+ * fit 2.4e-9): no cancellation, ~1 ulp. */
+CLACT_INLINE float clact_expm1_poly(float x)
+{
+    float q = fma(2.729059133e-06f, x, 2.540012974e-05f);
+    q = fma(q, x, 1.985455892e-04f);
+    q = fma(q, x, 1.388494158e-03f);
+    q = fma(q, x, 8.333233185e-03f);
+    q = fma(q, x, 4.166674241e-02f);
+    q = fma(q, x, 1.666666865e-01f);
+    q = fma(q, x, 0.5f);
+    return fma(x * x, q, x);
+}
+
+/* e^x - 1 for x <= 0: the polynomial on [-1.04, 0]; below, e^x - 1 with
+ * e^x < 0.36 and a result in (-1, -0.64], so the exp error shrinks to at
+ * most half an ulp of the result. */
+CLACT_INLINE float clact_expm1n(float x)
+{
+    const float small = clact_expm1_poly(x);
+    const float e = clact_expb(x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x, 0.0f) * CLACT_EXPB_INV;
+    const float big = e - 1.0f;
+    return x >= -1.04f ? small : big;
+}
+
+/* c (e^(x+dx) - 1) for any x: as clact_expm1n, plus x > 1.04:
+ * 2^k (m - 2^-k) with k >= 2, so m - 2^-k >= 0.45 (no real cancellation);
+ * the factor c is applied before the scaling, so c (e^x - 1) does not
+ * overflow unless the result does. The correction dx enters the
+ * polynomial as dx e^x. */
+CLACT_INLINE float clact_expm1(float x, float dx, float c)
+{
+    int k;
+    const float m = clact_expk(x, dx, &k);
+    float small = clact_expm1_poly(x);
+    small = c * fma(dx, small + 1.0f, small);
+    const float lo = c * (clact_ldexp(m, k) - 1.0f);
+    const float hi = clact_ldexp(c * (m - as_float((uint)(127 - min(k, 64)) << 23)), k);
+    const float big = x < 0.0f ? lo : hi;
+    return fabs(x) <= 1.04f ? small : big;
+}
+
+/* log1p(e)/e for e in [0, 1], from log1p(e) = 2 atanh(t), t = e/(2+e) in
+ * [0, 1/3]: atanh(t)/t = 1 + s A(s), s = t^2 <= 1/9 (degree 4, fit
+ * 4.5e-9). No cancellation; ~1.5 ulp. Returning the ratio lets the caller
+ * keep e's scale factor apart. */
+CLACT_INLINE float clact_log1p_ratio(float e)
+{
+    const float u = 2.0f + e, ul = e - (u - 2.0f);        /* 2 + e = u + ul */
+    const float r0 = 1.0f / u;
+    const float d = fma(fma(-u, r0, 1.0f) - ul * r0, r0, r0); /* 1/(2 + e) */
+    const float t = e * d, s = t * t;
+    float a = fma(1.400338560e-01f, s, 1.400151253e-01f);
+    a = fma(a, s, 2.001071870e-01f);
+    a = fma(a, s, 3.333320916e-01f) * s;
+    const float d2 = 2.0f * d;
+    return fma(d2, a, d2);
+}
+
+/* tanh(x).
+ *  |x| < 0.5493 (tanh < 1/2): x + x^3 T(x^2) (degree 5 in x^2, fit
+ *  1.1e-9), ~1 ulp.
+ *  otherwise: 1 - 2e/(1+e), e = e^-2|x|: the subtracted term is at most
+ *  half of a result in [1/2, 1], so its ~1.5 ulp error halves. */
+CLACT_INLINE float clact_tanh(float x)
+{
+    const float a = fabs(x);
+    const float na = -2.0f * a;
+    const float e = clact_expb(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, 0.0f) * CLACT_EXPB_INV;
+    const float big = copysign(1.0f - 2.0f * e * clact_rcp(1.0f + e), x);
+    const float s = x * x;
+    float p = fma(-6.246106699e-03f, s, 2.105253935e-02f);
+    p = fma(p, s, -5.384785682e-02f);
+    p = fma(p, s, 1.333254576e-01f);
+    p = fma(p, s, -3.333331645e-01f);
+    const float small = fma(x * s, p, x);
+    return a < 0.5493f ? small : big;
+}
+
+/* a b sc (1 + em) 2^-EXPB (sc a power of two), with a b carried in two
+ * pieces: two roundings, one of them on the small part, instead of three. */
+CLACT_INLINE float clact_prod3(float a, float b, float sc, float em)
+{
+    const float p = a * b * sc, pl = fma(a, b, -a * b) * sc;
+    return (fma(p, em, pl) + p) * CLACT_EXPB_INV;
+}
+
+/* Normal distribution tail for gelu, a = |x| >= 0: a Phi(-a), with
+ *   Phi(-a) = phi(a) M(a),  phi(a) = e^(-a^2/2)/sqrt(2 pi),  M = Mills ratio.
+ * With q = (a-2)/(a+2) in [-1, 0.76] (a in [0, 14.7]), (a+2) M(a)/sqrt(2 pi)
+ * is a smooth function of q, a degree-11 polynomial P(q) (fit 3.8e-9,
+ * constant term in two pieces), so
+ *   a Phi(-a) = e^(-a^2/2) P(q) h,  h = a/(a+2).
+ * The tail is computed directly, never as 1 - erf(.), and keeps its
+ * relative accuracy down to the subnormals (gelu(-10) = -7.6e-23).
+ * Care points: a + 2 is formed exactly (two pieces) and h refined to half
+ * an ulp; q = 2h - 1 is then right to about an ulp of 1, and the choice
+ * c = 2 in (a-c)/(a+c) keeps P's sensitivity to q small; a^2 is split
+ * exactly and its low part goes into the exp, whose argument error would
+ * be amplified by a^2/2 (up to 108); e^(-a^2/2) stays scaled up by 2^EXPB
+ * and as 1 + em until the last operation (clact_prod3). Beyond a = 14.7
+ * the results are below half the smallest subnormal: a is clamped there. */
+CLACT_INLINE float clact_gelu_h(float ac, float *q)
+{
+    const float hi = fmax(ac, 2.0f), lo = fmin(ac, 2.0f);
+    const float s = hi + lo, sl = lo - (s - hi);       /* a + 2 = s + sl */
+    const float r = 1.0f / s;
+    const float h0 = ac * r;                            /* a/(a + 2), refined */
+    const float h = fma(fma(-h0, s, ac) - h0 * sl, r, h0);
+    *q = fma(2.0f, h, -1.0f);                           /* (a - 2)/(a + 2) */
+    return h;
+}
+/* e^(-a^2/2) 2^EXPB = sc (1 + em) */
+CLACT_INLINE float clact_gelu_e(float ac, float *em)
+{
+    const float s = ac * ac, sl = fma(ac, ac, -s);
+    return clact_expb2(-0.5f * s, -0.5f * sl, em);
+}
+CLACT_INLINE float clact_ncdf_tail(float a)
+{
+    const float ac = a > 14.7f ? 14.7f : a;
+    float q;
+    const float h = clact_gelu_h(ac, &q);
+    float p = fma(-6.439759454e-05f, q, -1.486583642e-04f);
+    p = fma(p, q, 1.305229525e-04f);
+    p = fma(p, q, 8.355433238e-04f);
+    p = fma(p, q, 8.253731648e-04f);
+    p = fma(p, q, -1.950961305e-03f);
+    p = fma(p, q, -6.735051982e-03f);
+    p = fma(p, q, -4.698777047e-04f);
+    p = fma(p, q, 3.671946377e-02f);
+    p = fma(p, q, 2.879737876e-02f);
+    p = fma(p, q, -3.314044774e-01f);
+    p = fma(p, q, 2.010924582e-08f) + 6.724079847e-01f;
+    float em;
+    const float sc = clact_gelu_e(ac, &em);
+    return clact_prod3(h, p, sc, em);
+}
+
+/* Phi(-a) - a phi(a) = phi(a) (M(a) - a) = gelu'(-a), a >= 0.
+ * M(a) - a has a simple root at a = R = 0.7518 (where gelu' changes sign),
+ * so it is written as (a - R) U(q) with U(q) = (M(a) - a)/((a - R)
+ * sqrt(2 pi)) a degree-10 polynomial in the same q (fit 2.3e-9). a - R is
+ * formed with R in two pieces (the first subtraction is exact near the
+ * root): the result keeps its relative accuracy through the root, and in
+ * the tail, where Phi(-a) - a phi(a) would cancel, too. */
+#define CLACT_GELU_A0_HI 7.517915368e-01f
+#define CLACT_GELU_A0_LO -1.211444989e-08f
+CLACT_INLINE float clact_gelu_dtail(float a)
+{
+    const float ac = a > 14.7f ? 14.7f : a;
+    float q;
+    clact_gelu_h(ac, &q);
+    float u = fma(1.369748134e-05f, q, 2.446901635e-05f);
+    u = fma(u, q, -5.512998905e-05f);
+    u = fma(u, q, -2.174110850e-04f);
+    u = fma(u, q, -9.386493184e-05f);
+    u = fma(u, q, 1.042464981e-03f);
+    u = fma(u, q, 2.338831080e-03f);
+    u = fma(u, q, -5.158527754e-03f);
+    u = fma(u, q, -2.966488339e-02f);
+    u = fma(u, q, 1.373764724e-01f);
+    u = fma(u, q, 2.893067652e-08f) - 5.045492053e-01f;
+    const float d = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
+    float em;
+    const float dus = d * u * clact_gelu_e(ac, &em);
+    return fma(dus, em, dus) * CLACT_EXPB_INV;
+}
+
+/* Derivatives near their roots: f'(r + d) = d g(d) for |d| <= 1/4, g a
+ * degree-6 polynomial (fit better than 0.7 ulp, most of it the rounding of
+ * g(0)). Near a root the generic formulas lose their relative accuracy
+ * (their terms cancel), while d = (x - r_hi) - r_lo keeps it. */
+#define CLACT_ROOT_DELTA 0.25f
+#define CLACT_SILU_R_HI -1.278464556e+00f
+#define CLACT_SILU_R_LO 1.297928254e-08f
+CLACT_INLINE float clact_silu_root(float d)
+{
+    float g = fma(9.705878911e-04f, d, 1.346348436e-04f);
+    g = fma(g, d, -6.625080947e-03f);
+    g = fma(g, d, -1.522252243e-02f);
+    g = fma(g, d, 1.887531579e-02f);
+    g = fma(g, d, 1.466487944e-01f);
+    g = fma(g, d, 2.178117037e-01f);
+    return d * g;
+}
+#define CLACT_MISH_R_HI -1.192431211e+00f
+#define CLACT_MISH_R_LO -3.043937546e-09f
+CLACT_INLINE float clact_mish_root(float d)
+{
+    float g = fma(-2.704286017e-04f, d, -3.268699395e-03f);
+    g = fma(g, d, -1.569042541e-02f);
+    g = fma(g, d, -2.027393505e-02f);
+    g = fma(g, d, 4.190470651e-02f);
+    g = fma(g, d, 2.047312707e-01f);
+    g = fma(g, d, 2.669479251e-01f);
+    return d * g;
+}
+#define CLACT_GELUT_R_HI -7.524614334e-01f
+#define CLACT_GELUT_R_LO 1.133962790e-08f
+CLACT_INLINE float clact_gelu_tanh_root(float d)
+{
+    float g = fma(4.410133697e-03f, d, 1.952561364e-02f);
+    g = fma(g, d, -1.653026789e-02f);
+    g = fma(g, d, -1.139436513e-01f);
+    g = fma(g, d, -1.578548178e-02f);
+    g = fma(g, d, 3.875184655e-01f);
+    g = fma(g, d, 4.304001033e-01f);
+    return d * g;
+}
+
+#else
+/* =========================== double ================================== */
+
+#define CLACT_LOG2E 1.4426950408889634
+#define CLACT_LN2_HI 6.93147180369123816490e-01 /* 32 trailing zero bits */
+#define CLACT_LN2_LO 1.90821492927058770002e-10
+
+/* e^(x+dx) = 2^k e^r as in the float version (1.5*2^52 trick, Cody-Waite
+ * r), with the builtin exp on |r| <= 0.35 (no under/overflow there). */
+CLACT_INLINE double clact_red_r(double x, double dx, double *t)
+{
+    *t = fma(x, CLACT_LOG2E, 0x1.8p52);
+    const double kf = *t - 0x1.8p52;
+    const double r = fma(-kf, CLACT_LN2_HI, x);
+    return fma(-kf, CLACT_LN2_LO, r) + dx;
+}
+CLACT_INLINE double clact_exp_r(double x, double dx, double *t) { return exp(clact_red_r(x, dx, t)); }
+CLACT_INLINE double clact_expm1_r(double x, double dx, double *t) { return expm1(clact_red_r(x, dx, t)); }
+
+/* full range: x clamped to [-1400, 720], k in [-2020, 1039] */
+CLACT_INLINE double clact_expk(double x, double dx, int *k)
+{
+    double t;
+    const double m = clact_exp_r(clact_clamp(x, -1400.0, 720.0), dx, &t);
+    *k = (int)(as_ulong(t) - as_ulong(0x1.8p52));
+    return m;
+}
+
+CLACT_INLINE double clact_ldexp(double v, int k)
+{
+    const int k1 = k / 2;
+    return v * as_double((ulong)(k1 + 1023) << 52) * as_double((ulong)(k - k1 + 1023) << 52);
+}
+
+/* e^(x+dx) 2^100 for x in [-775, 630] */
+#define CLACT_EXPB 100
+#define CLACT_EXPB_INV 0x1p-100
+#define CLACT_EXPB_MIN -775.0
+#define CLACT_EXPB_MAX 630.0
+CLACT_INLINE double clact_expb(double x, double dx)
+{
+    double t;
+    const double m = clact_exp_r(x, dx, &t);
+    return m * as_double((as_ulong(t) - (as_ulong(0x1.8p52) - 1023ul - CLACT_EXPB)) << 52);
+}
+
+/* the same as (1 + *em) * scale */
+CLACT_INLINE double clact_expb2(double x, double dx, double *em)
+{
+    double t;
+    *em = clact_expm1_r(x, dx, &t);
+    return as_double((as_ulong(t) - (as_ulong(0x1.8p52) - 1023ul - CLACT_EXPB)) << 52);
+}
+
+CLACT_INLINE double clact_rcp(double d) { return 1.0 / d; } /* correctly rounded in double */
+CLACT_INLINE double clact_rcp1p(double e) { return 1.0 / (1.0 + e); }
+
+CLACT_INLINE double clact_expm1n(double x) { return expm1(x); }
+
+/* c (e^(x+dx) - 1): the builtin, and for x > 1.04 2^k c (m - 2^-k) so
+ * that c e^x does not overflow unless the result does */
+CLACT_INLINE double clact_expm1(double x, double dx, double c)
+{
+    const double e = expm1(x);
+    const double small = c * fma(dx, e + 1.0, e);
+    int k;
+    const double m = clact_expk(x, dx, &k);
+    const double hi = clact_ldexp(c * (m - as_double((ulong)(1023 - min(k, 512)) << 52)), k);
+    return x > 1.04 ? hi : small;
+}
+
+/* log1p(e)/e; 1 - e/2 below 2^-30 (also avoids 0/0 and a builtin log1p
+ * that is inexact on subnormals) */
+CLACT_INLINE double clact_log1p_ratio(double e)
+{
+    const double r = log1p(e) / e;
+    return e < 0x1p-30 ? fma(-0.5, e, 1.0) : r;
+}
+
+CLACT_INLINE double clact_tanh(double x) { return tanh(x); }
+
+#define CLACT_ISQRT2_HI 0.7071067811865476
+#define CLACT_ISQRT2_LO -4.833646656726457e-17
+#define CLACT_ISQRT2PI 0.3989422804014327
+#define CLACT_2_SQRTPI 1.1283791670955126
+
+/* Mills ratio M(a) = Phi(-a)/phi(a) for a >= 30 by its asymptotic series
+ * (1/a) sum_j (-1)^j (2j-1)!!/a^(2j); eleven terms, the last below 1e-20. */
+CLACT_INLINE double clact_mills_asym(double a)
+{
+    const double t = 1.0 / (a * a);
+    double s = 654729075.0;
+    s = fma(s, t, -34459425.0);
+    s = fma(s, t, 2027025.0);
+    s = fma(s, t, -135135.0);
+    s = fma(s, t, 10395.0);
+    s = fma(s, t, -945.0);
+    s = fma(s, t, 105.0);
+    s = fma(s, t, -15.0);
+    s = fma(s, t, 3.0);
+    s = fma(s, t, -1.0);
+    s = fma(s, t, 1.0);
+    return s / a;
+}
+
+/* Phi(-a) = erfc(z)/2, z = a/sqrt2 in two pieces (erfc amplifies a relative
+ * argument error by 2 z^2): erfc(zh + zl) = erfc(zh) - zl (2/sqrt pi)
+ * e^-zh^2. For a >= 30, where erfc(z) reaches the subnormals before
+ * a Phi(-a) does, the Mills series, with e^(-a^2/2) scaled down last. */
+CLACT_INLINE double clact_ncdf_tail_T(double a, double *aT)
+{
+    const double zh = a * CLACT_ISQRT2_HI;
+    const double zl = fma(a, CLACT_ISQRT2_HI, -zh) + a * CLACT_ISQRT2_LO;
+    const double T = 0.5 * fma(-zl * CLACT_2_SQRTPI, exp(-zh * zh), erfc(zh));
+    const double ac = clact_clamp(a, 30.0, 39.3);
+    const double s = ac * ac, sl = fma(ac, ac, -s);
+    const double e = clact_expb(-0.5 * s, -0.5 * sl) * CLACT_ISQRT2PI;
+    const double aM = ac * clact_mills_asym(ac);
+    const double aTs = e * aM * CLACT_EXPB_INV, Ts = e * aM / ac * CLACT_EXPB_INV;
+    const double aTe = a * T;
+    *aT = a < 30.0 ? aTe : aTs;
+    return a < 30.0 ? T : Ts;
+}
+CLACT_INLINE double clact_ncdf_tail(double a)
+{
+    double aT;
+    clact_ncdf_tail_T(a, &aT);
+    return aT;
+}
+
+/* Derivatives near their roots: f'(r + d) = d g(d) for |d| <= 1/4, g the
+ * Taylor polynomial of f'(r+d)/d to degree 20 (truncation below 1e-19
+ * relative on the interval). */
+#define CLACT_ROOT_DELTA 0.25
+#define CLACT_SILU_R_HI -1.2784645427610737
+#define CLACT_SILU_R_LO -1.0946994183093437e-16
+CLACT_INLINE double clact_silu_root(double d)
+{
+    double g = fma(-7.50344609385287e-11, d, -2.251366201881081e-10);
+    g = fma(g, d, 2.3648315053103244e-10);
+    g = fma(g, d, 2.9177603026903803e-09);
+    g = fma(g, d, 4.619379769031606e-09);
+    g = fma(g, d, -1.8877622907727957e-08);
+    g = fma(g, d, -9.266646309267441e-08);
+    g = fma(g, d, -3.051244750055421e-08);
+    g = fma(g, d, 8.599695028268575e-07);
+    g = fma(g, d, 2.346029682463866e-06);
+    g = fma(g, d, -2.942631888842464e-06);
+    g = fma(g, d, -2.9733542213263917e-05);
+    g = fma(g, d, -4.090534237428612e-05);
+    g = fma(g, d, 0.00018570724361186496);
+    g = fma(g, d, 0.0007985218818397998);
+    g = fma(g, d, 0.000126627410081122);
+    g = fma(g, d, -0.006606589138356696);
+    g = fma(g, d, -0.015222655223188032);
+    g = fma(g, d, 0.018874814223782312);
+    g = fma(g, d, 0.1466487969969469);
+    g = fma(g, d, 0.2178117057198001);
+    return d * g;
+}
+#define CLACT_MISH_R_HI -1.1924312145154952
+#define CLACT_MISH_R_LO -4.8484829848031044e-17
+CLACT_INLINE double clact_mish_root(double d)
+{
+    double g = fma(3.3604012383661332e-09, d, 6.3895954615089855e-09);
+    g = fma(g, d, -5.460186173028381e-09);
+    g = fma(g, d, -6.174424363104907e-08);
+    g = fma(g, d, -1.4117255919499382e-07);
+    g = fma(g, d, 2.6879417855557728e-08);
+    g = fma(g, d, 1.071676702702074e-06);
+    g = fma(g, d, 2.9088199364912223e-06);
+    g = fma(g, d, 9.427361327376651e-07);
+    g = fma(g, d, -1.72992708103044e-05);
+    g = fma(g, d, -5.582891567360688e-05);
+    g = fma(g, d, -4.1961496031696126e-05);
+    g = fma(g, d, 0.00025412936386191073);
+    g = fma(g, d, 0.0009898181021289196);
+    g = fma(g, d, 0.0010924055409445854);
+    g = fma(g, d, -0.0033606849270232685);
+    g = fma(g, d, -0.01582112656173338);
+    g = fma(g, d, -0.020271822716684245);
+    g = fma(g, d, 0.04190782104360987);
+    g = fma(g, d, 0.20473126408010586);
+    g = fma(g, d, 0.2669479140495345);
+    return d * g;
+}
+#define CLACT_GELUT_R_HI -0.7524614220710163
+#define CLACT_GELUT_R_LO 3.635560509207687e-17
+CLACT_INLINE double clact_gelu_tanh_root(double d)
+{
+    double g = fma(-1.196180847972441e-08, d, -1.6978217459781023e-08);
+    g = fma(g, d, 7.520740909289922e-08);
+    g = fma(g, d, 1.4157556987729473e-07);
+    g = fma(g, d, -4.3102482988029016e-07);
+    g = fma(g, d, -9.898647747433667e-07);
+    g = fma(g, d, 2.4335516344299543e-06);
+    g = fma(g, d, 5.918611710894005e-06);
+    g = fma(g, d, -1.5950896871645105e-05);
+    g = fma(g, d, -3.4956171694436116e-05);
+    g = fma(g, d, 0.00012425227802639782);
+    g = fma(g, d, 0.00026392764052681053);
+    g = fma(g, d, -0.0009274420230205449);
+    g = fma(g, d, -0.0024227318458750974);
+    g = fma(g, d, 0.005261059254921912);
+    g = fma(g, d, 0.019682309459833118);
+    g = fma(g, d, -0.01661932834305256);
+    g = fma(g, d, -0.11394448308095899);
+    g = fma(g, d, -0.01578285352184803);
+    g = fma(g, d, 0.38751844613578895);
+    g = fma(g, d, 0.4304000910248585);
+    return d * g;
+}
+CLACT_INLINE double clact_gelu_root(double d)
+{
+    double g = fma(-8.950037692726255e-11, d, 1.4506418938779426e-10);
+    g = fma(g, d, 1.90319840501314e-09);
+    g = fma(g, d, -1.396942086426202e-09);
+    g = fma(g, d, -3.5459866461783865e-08);
+    g = fma(g, d, -1.6044265494246427e-09);
+    g = fma(g, d, 5.702764979242107e-07);
+    g = fma(g, d, 4.3284506257392273e-07);
+    g = fma(g, d, -7.74846130700372e-06);
+    g = fma(g, d, -1.121438018842664e-05);
+    g = fma(g, d, 8.615947861116571e-05);
+    g = fma(g, d, 0.00018633974623233514);
+    g = fma(g, d, -0.0007448268386746817);
+    g = fma(g, d, -0.002239538068073497);
+    g = fma(g, d, 0.004539228379125415);
+    g = fma(g, d, 0.019421679838189067);
+    g = fma(g, d, -0.014771522148244337);
+    g = fma(g, d, -0.1140082332972217);
+    g = fma(g, d, -0.018199676398671087);
+    g = fma(g, d, 0.388284982990552);
+    g = fma(g, d, 0.4314939923140469);
+    return d * g;
+}
+
+/* Phi(-a) - a phi(a) = gelu'(-a), a >= 0: near the root a = 0.7518 the
+ * Taylor polynomial in d = -a - x0 (x0 = -0.7518 the root of gelu'); for
+ * a >= 30 the Mills series; elsewhere the difference itself, whose terms
+ * differ by at least 10% there. */
+#define CLACT_GELU_X0_HI -0.7517915246935645
+#define CLACT_GELU_X0_LO 1.4956759177009883e-17
+CLACT_INLINE double clact_gelu_dtail(double a)
+{
+    double aT;
+    const double T = clact_ncdf_tail_T(a, &aT);
+    const double ac = clact_clamp(a, 0.0, 39.3);
+    const double s = ac * ac, sl = fma(ac, ac, -s);
+    const double e = clact_expb(-0.5 * s, -0.5 * sl) * CLACT_ISQRT2PI;
+    const double mid = T - ac * e * CLACT_EXPB_INV;
+    const double far = e * (clact_mills_asym(ac) - ac) * CLACT_EXPB_INV;
+    const double d = (-a - CLACT_GELU_X0_HI) - CLACT_GELU_X0_LO;
+    const double nr = clact_gelu_root(d);
+    const double v = a < 30.0 ? mid : far;
+    return fabs(d) <= CLACT_ROOT_DELTA ? nr : v;
+}
+
+#endif /* precision */
+#endif /* CLACT_MATH_CL */

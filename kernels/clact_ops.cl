@@ -4,7 +4,25 @@
  *   real clact_grad_<op>(real x, real p0, real p1)   f'(x)
  *   real clact_grady_<op>(real y, real p0, real p1)  f'(x) from y = f(x)
  *                                                    (ops with BWD_FROM_Y)
- * prelu receives its channel weight as p0. */
+ * prelu receives its channel weight as p0.
+ *
+ * Semantics are PyTorch's (torch.nn.functional), including the derivative
+ * at each kink; NaN in gives NaN out, +-inf give the limits. The formulas
+ * are chosen to avoid cancellation so that every result keeps its relative
+ * accuracy over the whole range, tails included:
+ *   - a sigmoid-like factor is written with e = e^-|x| <= 1, never as
+ *     1 - s or 1 + tanh(.), and f' products such as s (1 - s) are
+ *     e/(1+e)^2, so sigmoid'(20) and tanh'(10) are right, not 0;
+ *   - e^x in a tail is kept scaled up (clact_expb2, clact_expk) and scaled
+ *     down after the other factors, so x e^x is right wherever it is
+ *     normal, and its last rounding is folded into the product;
+ *   - arguments that an exponential amplifies (beta x, x/alpha, the
+ *     gelu_tanh polynomial) are carried with their rounding error;
+ *   - where a derivative has a root (gelu, gelu_tanh, silu, mish, all near
+ *     x = -1) it is evaluated as (x - r) g(x - r) close to the root.
+ * Both sides of every case are computed and one is selected: no
+ * data-dependent branches.
+ */
 #ifndef CLACT_OPS_CL
 #define CLACT_OPS_CL
 #ifndef CLACT_EMBEDDED
@@ -12,85 +30,373 @@
 #include "clact_math.cl"
 #endif
 
-#define SELU_ALPHA ((real)1.6732632423543772848170429916717)
-#define SELU_SCALE ((real)1.0507009873554804934193349852946)
+/* a constant in the working precision */
+#if CLACT_REAL_IS_DOUBLE
+#define CLACT_R(f, d) (d)
+#else
+#define CLACT_R(f, d) (f)
+#endif
 
-inline real clact_fwd_relu(real x, real a, real b) { return x < 0 ? (real)0 : x; }
-inline real clact_grad_relu(real x, real a, real b) { return x > 0 ? (real)1 : (isnan(x) ? x : (real)0); }
-inline real clact_grady_relu(real y, real a, real b) { return clact_grad_relu(y, a, b); }
+/* |x| beyond which e^-|x| is 0 in the working precision (with margin):
+ * arguments are clamped to it so that inf * 0 never happens. */
+#define CLACT_XBIG CLACT_R(200.0f, 1500.0)
 
-inline real clact_fwd_leaky_relu(real x, real a, real b) { return x < 0 ? a * x : x; }
-inline real clact_grad_leaky_relu(real x, real a, real b) { return x > 0 ? (real)1 : (isnan(x) ? x : a); }
-inline real clact_grady_leaky_relu(real y, real a, real b) { return clact_grad_leaky_relu(y, a, b); }
+/* NaN-propagating zero / one for the derivative of piecewise ops */
+#define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (real)(v))
 
-inline real clact_fwd_prelu(real x, real w, real b) { return x < 0 ? w * x : x; }
-inline real clact_grad_prelu(real x, real w, real b) { return x > 0 ? (real)1 : (isnan(x) ? x : w); }
+/* ---- relu, leaky_relu, prelu, crelu ------------------------------------ */
 
-inline real clact_fwd_elu(real x, real a, real b) { return x > 0 ? x : a * expm1(x); }
-inline real clact_grad_elu(real x, real a, real b) { return x > 0 ? (real)1 : a * exp(x); }
-inline real clact_grady_elu(real y, real a, real b) { return y > 0 ? (real)1 : y + a; }
+CLACT_INLINE real clact_fwd_relu(real x, real p0, real p1) { return x < 0 ? (real)0 : x; }
+CLACT_INLINE real clact_grad_relu(real x, real p0, real p1) { return x > 0 ? (real)1 : CLACT_OR_NAN(x, 0); }
+CLACT_INLINE real clact_grady_relu(real y, real p0, real p1) { return clact_grad_relu(y, p0, p1); }
 
-inline real clact_fwd_selu(real x, real a, real b) { return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * expm1(x)); }
-inline real clact_grad_selu(real x, real a, real b) { return x > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * exp(x); }
-
-inline real clact_fwd_celu(real x, real a, real b) { return x > 0 ? x : a * expm1(x / a); }
-inline real clact_grad_celu(real x, real a, real b) { return x > 0 ? (real)1 : exp(x / a); }
-
-inline real clact_fwd_gelu(real x, real a, real b) { return (real)0.5 * x * erfc(-x * (real)M_SQRT1_2); }
-inline real clact_grad_gelu(real x, real a, real b)
+/* a slope of 0 gives 0 for x = -inf (the limit), not 0 * inf = NaN */
+CLACT_INLINE real clact_fwd_leaky_relu(real x, real a, real p1)
 {
-    return (real)0.5 * erfc(-x * (real)M_SQRT1_2) + x * exp((real)-0.5 * x * x) * (real)(0.5 * M_2_SQRTPI * M_SQRT1_2);
+    const real n = a * x;
+    return x < 0 ? (a == 0 ? (real)0 : n) : x;
+}
+CLACT_INLINE real clact_grad_leaky_relu(real x, real a, real p1) { return x > 0 ? (real)1 : CLACT_OR_NAN(x, a); }
+CLACT_INLINE real clact_grady_leaky_relu(real y, real a, real p1) { return clact_grad_leaky_relu(y, a, p1); }
+
+CLACT_INLINE real clact_fwd_prelu(real x, real w, real p1) { return clact_fwd_leaky_relu(x, w, p1); }
+CLACT_INLINE real clact_grad_prelu(real x, real w, real p1) { return clact_grad_leaky_relu(x, w, p1); }
+
+CLACT_INLINE real clact_fwd_crelu(real x, real p0, real p1) { return clact_fwd_relu(x, p0, p1); }
+CLACT_INLINE real clact_grad_crelu(real x, real p0, real p1) { return clact_grad_relu(x, p0, p1); }
+
+/* ---- elu, selu, celu: x > 0 ? x : alpha expm1(x); x = 0 takes the
+ * negative branch. expm1 has no cancellation near 0. alpha e^x is scaled
+ * last (alpha is arbitrary), so it is right wherever it is normal. */
+
+CLACT_INLINE real clact_fwd_elu(real x, real a, real p1)
+{
+    const real n = a * clact_expm1n(x);
+    return x > 0 ? x : n;
+}
+CLACT_INLINE real clact_grad_elu(real x, real a, real p1)
+{
+    int k;
+    const real m = clact_expk(x, 0, &k);
+    const real n = clact_ldexp(a * m, k);
+    return x > 0 ? (real)1 : n;
+}
+/* alpha e^x = alpha (e^x - 1) + alpha = y + alpha */
+CLACT_INLINE real clact_grady_elu(real y, real a, real p1) { return y > 0 ? (real)1 : y + a; }
+
+#define CLACT_SELU_SCALE CLACT_R(1.050701022e+00f, 1.0507009873554805)
+#define CLACT_SELU_SA CLACT_R(1.758099318e+00f, 1.7580993408473768) /* scale * alpha */
+CLACT_INLINE real clact_fwd_selu(real x, real p0, real p1)
+{
+    const real n = CLACT_SELU_SA * clact_expm1n(x), p = CLACT_SELU_SCALE * x;
+    return x > 0 ? p : n;
+}
+CLACT_INLINE real clact_grad_selu(real x, real p0, real p1)
+{
+    const real xc = x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x;
+    const real n = CLACT_SELU_SA * clact_expb(xc, 0) * CLACT_EXPB_INV;
+    return x > 0 ? CLACT_SELU_SCALE : n;
 }
 
-#define GELU_K ((real)0.7978845608028654) /* sqrt(2/pi) */
-inline real clact_fwd_gelu_tanh(real x, real a, real b)
+/* x/alpha is rounded; its remainder (exact by fma) is passed on as the
+ * low part of the exponent, which expm1 amplifies by up to |x/alpha|. */
+CLACT_INLINE real clact_celu_q(real x, real a, real *ql)
 {
-    const real u = GELU_K * (x + (real)0.044715 * x * x * x);
-    return (real)0.5 * x * (1 + tanh(u));
+    const real q = x / a;
+    const real l = fma(-q, a, x) * clact_rcp(a);
+    *ql = fabs(q) < CLACT_XBIG ? l : (real)0;
+    return q;
 }
-inline real clact_grad_gelu_tanh(real x, real a, real b)
+CLACT_INLINE real clact_fwd_celu(real x, real a, real p1)
 {
-    const real u = GELU_K * (x + (real)0.044715 * x * x * x);
-    const real t = tanh(u);
-    return (real)0.5 * (1 + t) + (real)0.5 * x * (1 - t * t) * GELU_K * (1 + (real)0.134145 * x * x);
+    real ql;
+    const real q = clact_celu_q(x, a, &ql);
+    const real n = clact_expm1(q, ql, a);
+    return x > 0 ? x : n;
 }
-
-inline real clact_fwd_relu6(real x, real a, real b) { return x < 0 ? (real)0 : (x > 6 ? (real)6 : x); }
-inline real clact_grad_relu6(real x, real a, real b) { return (x > 0 && x < 6) ? (real)1 : (isnan(x) ? x : (real)0); }
-
-inline real clact_fwd_hardtanh(real x, real lo, real hi) { return x < lo ? lo : (x > hi ? hi : x); }
-inline real clact_grad_hardtanh(real x, real lo, real hi) { return (x > lo && x < hi) ? (real)1 : (isnan(x) ? x : (real)0); }
-
-inline real clact_fwd_crelu(real x, real a, real b) { return clact_fwd_relu(x, a, b); }
-inline real clact_grad_crelu(real x, real a, real b) { return clact_grad_relu(x, a, b); }
-
-inline real clact_sigmoid_(real x) { return 1 / (1 + exp(-x)); }
-inline real clact_fwd_silu(real x, real a, real b) { return x * clact_sigmoid_(x); }
-inline real clact_grad_silu(real x, real a, real b) { const real s = clact_sigmoid_(x); return s * (1 + x * (1 - s)); }
-
-inline real clact_softplus_(real x) { return x > 20 ? x : log1p(exp(x)); }
-inline real clact_fwd_mish(real x, real a, real b) { return x * tanh(clact_softplus_(x)); }
-inline real clact_grad_mish(real x, real a, real b)
+CLACT_INLINE real clact_grad_celu(real x, real a, real p1)
 {
-    const real t = tanh(clact_softplus_(x));
-    return t + x * (1 - t * t) * clact_sigmoid_(x);
+    real ql;
+    const real q = clact_celu_q(x, a, &ql);
+    int k;
+    const real m = clact_expk(q, ql, &k);
+    const real n = clact_ldexp(m, k);
+    return x > 0 ? (real)1 : n;
 }
 
-inline real clact_fwd_softplus(real x, real beta, real th) { return x * beta > th ? x : log1p(exp(beta * x)) / beta; }
-inline real clact_grad_softplus(real x, real beta, real th) { return x * beta > th ? (real)1 : clact_sigmoid_(beta * x); }
+/* ---- gelu (erf form): x Phi(x). With a = |x| and a Phi(-a) computed
+ * directly (clact_ncdf_tail): x < 0 gives -a Phi(-a), x >= 0 gives
+ * x - a Phi(-a) (a Phi(-a) <= x/2: no cancellation).
+ * gelu'(x) = Phi(x) + x phi(x) is g (x < 0) or 1 - g (x >= 0) with
+ * g = gelu'(-a) from clact_gelu_dtail. */
 
-inline real clact_fwd_hardswish(real x, real a, real b) { return x <= -3 ? (real)0 : (x >= 3 ? x : x * (x + 3) / 6); }
-inline real clact_grad_hardswish(real x, real a, real b) { return x < -3 ? (real)0 : (x > 3 ? (real)1 : (2 * x + 3) / 6); }
+CLACT_INLINE real clact_fwd_gelu(real x, real p0, real p1)
+{
+    const real aT = clact_ncdf_tail(fabs(x));
+    const real p = x - aT;
+    return x < 0 ? -aT : p;
+}
+CLACT_INLINE real clact_grad_gelu(real x, real p0, real p1)
+{
+    const real g = clact_gelu_dtail(fabs(x));
+    const real p = 1 - g;
+    return x < 0 ? g : p;
+}
 
-inline real clact_fwd_hardsigmoid(real x, real a, real b) { return x <= -3 ? (real)0 : (x >= 3 ? (real)1 : (x + 3) / 6); }
-inline real clact_grad_hardsigmoid(real x, real a, real b) { return (x > -3 && x < 3) ? (real)1 / 6 : (isnan(x) ? x : (real)0); }
+/* ---- the logistic family (gelu_tanh, silu, sigmoid, softplus', tanh'):
+ * with e = e^-|z|, s(z) = 1/(1+e) for z >= 0 and e/(1+e) for z < 0, and
+ * s(z) s(-z) = e/(1+e)^2. e comes from clact_expb2 as sc (1 + em), scaled
+ * up by 2^EXPB: a product v e is formed as fma(v sc, em, v sc) and scaled
+ * down last, so it keeps its accuracy wherever it is normal. 1/(1+e) is
+ * clact_rcp1p (1 + e summed exactly). */
 
-inline real clact_fwd_sigmoid(real x, real a, real b) { return clact_sigmoid_(x); }
-inline real clact_grad_sigmoid(real x, real a, real b) { const real s = clact_sigmoid_(x); return s * (1 - s); }
-inline real clact_grady_sigmoid(real y, real a, real b) { return y * (1 - y); }
+/* e^-|z| = sc (1 + em) 2^-EXPB, z clamped so the scale stays normal */
+CLACT_INLINE real clact_logistic_e(real z, real dz, real *em)
+{
+    const real na = -fabs(z), dn = z < 0 ? dz : -dz;
+    return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
+}
+/* v (1 + em) 2^-EXPB */
+CLACT_INLINE real clact_unscale(real v, real em) { return fma(v, em, v) * CLACT_EXPB_INV; }
 
-inline real clact_fwd_tanh(real x, real a, real b) { return tanh(x); }
-inline real clact_grad_tanh(real x, real a, real b) { const real t = tanh(x); return 1 - t * t; }
-inline real clact_grady_tanh(real y, real a, real b) { return (1 - y) * (1 + y); }
+/* ---- gelu_tanh: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
+ * = x s(v), s the logistic function, v = 2u = x (A + B x^2).
+ * v reaches -100 before the result underflows and e^v turns an absolute
+ * error of v into a relative one, so v is computed in two pieces (v + vl):
+ * x^2 split by fma, B x^2 = t + tl, A + t by a two-sum, then times x. */
+#define CLACT_GT_A_HI CLACT_R(1.595769167e+00f, 1.5957691216057308)
+#define CLACT_GT_A_LO CLACT_R(-4.534068054e-08f, -9.96930880911092e-17)
+#define CLACT_GT_B_HI CLACT_R(7.135481387e-02f, 0.07135481627260025)
+#define CLACT_GT_B_LO CLACT_R(2.398832466e-09f, -6.175149918155315e-19)
+#define CLACT_GT_XMAX CLACT_R(20.0f, 40.0) /* |v| > 600 / 4600: e^-|v| is 0 */
+
+CLACT_INLINE real clact_gelu_tanh_v(real xc, real *vl, real *t)
+{
+    const real x2 = xc * xc, x2l = fma(xc, xc, -x2);
+    const real bt = CLACT_GT_B_HI * x2;
+    const real tl = fma(CLACT_GT_B_HI, x2, -bt) + fma(CLACT_GT_B_HI, x2l, CLACT_GT_B_LO * x2);
+    const real p = CLACT_GT_A_HI + bt; /* two-sum: p + pl = A + bt exactly */
+    const real bb = p - CLACT_GT_A_HI;
+    const real pl = ((CLACT_GT_A_HI - (p - bb)) + (bt - bb)) + (CLACT_GT_A_LO + tl);
+    const real v = xc * p;
+    *vl = fma(xc, p, -v) + xc * pl;
+    *t = bt;
+    return v;
+}
+CLACT_INLINE real clact_fwd_gelu_tanh(real x, real p0, real p1)
+{
+    const real xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
+    real vl, t, em;
+    const real v = clact_gelu_tanh_v(xc, &vl, &t);
+    const real sc = clact_logistic_e(v, vl, &em);
+    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const real n = clact_unscale(xc * sc * r, em), p = x * r;
+    return x < 0 ? n : p;
+}
+/* f' = s(v) + x s(v) s(-v) v'  with  x v' = x (A + 3 B x^2) = v + 2 B x^3:
+ *    = r + (x v') e r^2                       (x >= 0), r = 1/(1+e)
+ *    = e ((1 + v) + e + 2 B x^3) r^2          (x < 0; root at -0.7525)
+ * 1 + v is exact near the root (Sterbenz), and vl, e and 2 B x^3 are
+ * added to it with their full accuracy. */
+CLACT_INLINE real clact_grad_gelu_tanh(real x, real p0, real p1)
+{
+    const real xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
+    real vl, t, em;
+    const real v = clact_gelu_tanh_v(xc, &vl, &t);
+    const real sc = clact_logistic_e(v, vl, &em);
+    const real e = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const real r = clact_rcp1p(e), r2 = r * r;
+    const real c3 = 2 * xc * t; /* 2 B x^3 */
+    const real p = fma((v + c3) * e, r2, r);
+    const real br = (1 + v) + ((vl + e) + c3);
+    const real n = clact_unscale(sc * br * r2, em);
+    const real d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO;
+    const real nr = clact_gelu_tanh_root(d);
+    const real g = x < 0 ? n : p;
+    return fabs(d) <= CLACT_ROOT_DELTA ? nr : g;
+}
+
+/* ---- silu: x s(x) = x/(1+e) (x >= 0), x e/(1+e) (x < 0), e = e^-|x|.
+ * silu' = s(x) (1 + x s(-x)) = r + x e r^2              (x >= 0)
+ *                            = e ((1 + x) + e) r^2      (x < 0; root -1.278)
+ * with 1 + x exact near the root. */
+CLACT_INLINE real clact_fwd_silu(real x, real p0, real p1)
+{
+    const real xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
+    real em;
+    const real sc = clact_logistic_e(xc, 0, &em);
+    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const real n = clact_unscale(xc * sc * r, em), p = x * r;
+    return x < 0 ? n : p;
+}
+CLACT_INLINE real clact_grad_silu(real x, real p0, real p1)
+{
+    const real xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
+    real em;
+    const real sc = clact_logistic_e(xc, 0, &em);
+    const real e = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const real r = clact_rcp1p(e), r2 = r * r;
+    const real p = fma(xc * e, r2, r);
+    const real n = clact_unscale(sc * ((1 + xc) + e) * r2, em);
+    const real d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO;
+    const real nr = clact_silu_root(d);
+    const real g = x < 0 ? n : p;
+    return fabs(d) <= CLACT_ROOT_DELTA ? nr : g;
+}
+
+/* ---- mish: x tanh(softplus(x)). With E = e^x and n = E (E + 2):
+ * tanh(log(1 + E)) = n/(n + 2) = 1 - 2/(n + 2): the first form for x <= 0
+ * (x E u/(E u + 2), u = E + 2 summed exactly; scaled last, mish(-90) is
+ * normal), the second for x > 0 (2/(n+2) < 2/5: no cancellation). E is
+ * capped at e^XCAP, where 2/(n+2) is below the rounding of 1. */
+#define CLACT_MISH_XCAP CLACT_R(15.0f, 40.0)
+
+CLACT_INLINE real clact_fwd_mish(real x, real p0, real p1)
+{
+    const real xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
+    real em;
+    const real sc = clact_expb2(xc, 0, &em);
+    const real E = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const real u = E + 2, ul = fabs(E) <= 2 ? E - (u - 2) : (real)0; /* E + 2 = u + ul */
+    const real n2 = fma(E, u, fma(E, ul, (real)2));            /* n + 2 */
+    const real r = clact_rcp(n2);
+    const real rho0 = u * r;                                    /* (E + 2)/(n + 2) */
+    const real rho = fma(fma(-rho0, n2, u) + ul, r, rho0);
+    const real n = clact_unscale(xc * sc * rho, em);
+    const real p = x * (1 - 2 * r);
+    return x > 0 ? p : n;
+}
+/* mish' = n/(n+2) + 4 x E (E+1)/(n+2)^2
+ *       = (1 - 2/(n+2)) + 4 x E (E+1)/(n+2)^2                 (x > 0)
+ *       = E (4 (1 + x) + E (6 + 4x + E (4 + E)))/(n+2)^2      (x <= 0)
+ * The x <= 0 bracket, (E+2)(n+2) + 4x(E+1) expanded in powers of E, has
+ * 4 (1 + x) and 6 + 4x exact near the root (-1.192), so it cancels only
+ * close to it, where the root polynomial takes over. */
+CLACT_INLINE real clact_grad_mish(real x, real p0, real p1)
+{
+    const real xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
+    real em;
+    const real sc = clact_expb2(xc, 0, &em);
+    const real E = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const real u = E + 2, n2 = fma(E, u, 2);
+    const real r = clact_rcp(n2), r2 = r * r;
+    const real p = fma(4 * xc * E, (E + 1) * r2, 1 - 2 * r);
+    const real br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
+    const real n = clact_unscale(sc * br * r2, em);
+    const real d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO;
+    const real nr = clact_mish_root(d);
+    const real v0 = x > 0 ? p : n;
+    const real v1 = fabs(d) <= CLACT_ROOT_DELTA ? nr : v0;
+    return x > CLACT_MISH_XCAP ? (real)1 : v1;
+}
+
+/* ---- softplus(beta, threshold): x when beta x > threshold, else
+ * log1p(e^(beta x))/beta. z = beta x is split exactly (z + zl), the
+ * comparison is on the exact product, and zl goes into the exponent
+ * (log1p(e^z) ~ e^z amplifies it by |z|). With e = e^-|z|:
+ *   z <= 0: log1p(e)/beta = e L(e)/beta, scaled last (e^z/beta is normal
+ *           where e^z is not when beta < 1; right for any beta >= 1e-11
+ *           in float, 1e-100 in double, where z reaches the clamp of e)
+ *   z > 0:  x + log1p(e)/beta */
+CLACT_INLINE real clact_softplus_z(real x, real beta, real *zl)
+{
+    const real z = beta * x;
+    const real l = fma(beta, x, -z);
+    *zl = fabs(z) < CLACT_XBIG ? l : (real)0;
+    return z;
+}
+CLACT_INLINE real clact_fwd_softplus(real x, real beta, real th)
+{
+    real zl, em;
+    const real z = clact_softplus_z(x, beta, &zl);
+    const real sc = clact_logistic_e(z, zl, &em);
+    const real L = clact_log1p_ratio(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const real t = clact_unscale(L * clact_rcp(beta) * sc, em);
+    const real v = z > 0 ? x + t : t;
+    const int over = (z > th) | ((z == th) & (zl > 0));
+    return over ? x : v;
+}
+CLACT_INLINE real clact_grad_softplus(real x, real beta, real th)
+{
+    real zl, em;
+    const real z = clact_softplus_z(x, beta, &zl);
+    const real sc = clact_logistic_e(z, zl, &em);
+    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const real n = clact_unscale(sc * r, em);
+    const real v = z < 0 ? n : r;
+    const int over = (z > th) | ((z == th) & (zl > 0));
+    return over ? (real)1 : v;
+}
+
+/* ---- hardswish: x (x+3)/6 on (-3, 3); derivative (2x+3)/6 on [-3, 3]
+ * (0 below, 1 above). (2x+3) is one rounding and exact near -1.5, where
+ * x/3 + 1/2 would cancel. Division by 6 as a product with a residual
+ * correction (one rounding in effect). */
+#define CLACT_SIXTH CLACT_R(1.666666716e-01f, 0.16666666666666666)
+CLACT_INLINE real clact_div6(real v)
+{
+    const real h = v * CLACT_SIXTH;
+    return fma(fma(-h, 6, v), CLACT_SIXTH, h);
+}
+CLACT_INLINE real clact_fwd_hardswish(real x, real p0, real p1)
+{
+    const real m = clact_div6(x * (x + 3));
+    return x <= -3 ? (real)0 : (x >= 3 ? x : m);
+}
+CLACT_INLINE real clact_grad_hardswish(real x, real p0, real p1)
+{
+    const real m = clact_div6(fma((real)2, x, (real)3));
+    return x < -3 ? (real)0 : (x > 3 ? (real)1 : m);
+}
+
+/* ---- hardsigmoid: (x+3)/6 clipped to [0, 1]; 1/6 strictly inside */
+CLACT_INLINE real clact_fwd_hardsigmoid(real x, real p0, real p1)
+{
+    const real m = clact_div6(x + 3);
+    return x <= -3 ? (real)0 : (x >= 3 ? (real)1 : m);
+}
+CLACT_INLINE real clact_grad_hardsigmoid(real x, real p0, real p1)
+{
+    return (x > -3 && x < 3) ? CLACT_SIXTH : CLACT_OR_NAN(x, 0);
+}
+
+/* ---- relu6, hardtanh: clip; gradient only strictly inside */
+CLACT_INLINE real clact_fwd_relu6(real x, real p0, real p1) { return x < 0 ? (real)0 : (x > 6 ? (real)6 : x); }
+CLACT_INLINE real clact_grad_relu6(real x, real p0, real p1) { return (x > 0 && x < 6) ? (real)1 : CLACT_OR_NAN(x, 0); }
+
+CLACT_INLINE real clact_fwd_hardtanh(real x, real lo, real hi) { return x < lo ? lo : (x > hi ? hi : x); }
+CLACT_INLINE real clact_grad_hardtanh(real x, real lo, real hi) { return (x > lo && x < hi) ? (real)1 : CLACT_OR_NAN(x, 0); }
+
+/* ---- sigmoid: 1/(1+e) (x >= 0), e/(1+e) (x < 0), e = e^-|x|;
+ * sigmoid' = e/(1+e)^2 on both sides (no 1 - s). */
+CLACT_INLINE real clact_fwd_sigmoid(real x, real p0, real p1)
+{
+    real em;
+    const real sc = clact_logistic_e(x, 0, &em);
+    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const real n = clact_unscale(sc * r, em);
+    return x < 0 ? n : r;
+}
+CLACT_INLINE real clact_grad_sigmoid(real x, real p0, real p1)
+{
+    real em;
+    const real sc = clact_logistic_e(x, 0, &em);
+    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    return clact_unscale(sc * r * r, em);
+}
+/* y (1 - y) = y - y^2 in one rounding */
+CLACT_INLINE real clact_grady_sigmoid(real y, real p0, real p1) { return fma(-y, y, y); }
+
+/* ---- tanh; tanh' = 1 - tanh^2 = 4e/(1+e)^2, e = e^-2|x| */
+CLACT_INLINE real clact_fwd_tanh(real x, real p0, real p1) { return clact_tanh(x); }
+CLACT_INLINE real clact_grad_tanh(real x, real p0, real p1)
+{
+    real em;
+    const real sc = clact_logistic_e(2 * x, 0, &em);
+    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    return clact_unscale(4 * sc * r * r, em);
+}
+/* 1 - y^2 in one rounding */
+CLACT_INLINE real clact_grady_tanh(real y, real p0, real p1) { return fma(-y, y, (real)1); }
 
 #endif /* CLACT_OPS_CL */
