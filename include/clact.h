@@ -149,7 +149,8 @@ typedef struct clact_context clact_context; /* opaque */
 /* The queue clact creates has CL_QUEUE_PROFILING_ENABLE, so events it
  * returns can be timed.
  * spec: "gpu" | "cpu" | "accelerator" | "P:D" | substring of
- * "platform / device / vendor" (case-insensitive). NULL or "" reads
+ * "platform / device / vendor" (case-insensitive; the platform vendor
+ * counts too, so "pocl" finds PoCL). NULL or "" reads
  * CLACT_DEVICE; unset means the first GPU, else the first CPU. */
 CLACT_API clact_status clact_context_create(clact_context **out, const char *spec);
 /* Adopt the caller's queue. clact never retains or releases it (nor its

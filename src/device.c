@@ -121,8 +121,11 @@ static int select_device(const dev_entry *e, size_t n, const char *spec)
         return -1;
     }
     for (size_t i = 0; i < n; ++i) {
-        char full[400];
-        snprintf(full, sizeof full, "%s / %s / %s", e[i].info.platform, e[i].info.name, e[i].info.vendor);
+        /* the device vendor and the platform's vendor: "pocl" is only in the latter */
+        char full[600], pvendor[160];
+        get_pinfo(e[i].platform, CL_PLATFORM_VENDOR, pvendor, sizeof pvendor);
+        snprintf(full, sizeof full, "%s / %s / %s / %s", e[i].info.platform, e[i].info.name, e[i].info.vendor,
+                 pvendor);
         if (ci_contains(full, spec)) return (int)i;
     }
     clact__fail(CLACT_ERR_NO_DEVICE, "no device matches '%s' (see 'clact devices')", spec);

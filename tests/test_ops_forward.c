@@ -1,0 +1,191 @@
+/* Every op forward in float32 against the long double reference, within
+ * 4 ulp: special values, kinks and thresholds with their neighbours, a
+ * dense grid over [-20, 20], uniform values, random bit patterns across
+ * every magnitude, far tails; default and non-default parameters. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define FWD_TOL 4.0
+
+typedef tu_cfg cfg;
+#define cfgs tu_cfgs
+#define NCFG tu_ncfgs
+#define make_act tu_cfg_act
+
+/* Run act on x[0..n) (1-D; crelu as [1, n]) and score every result. */
+static void run_and_score(const cfg *c, const double *x, size_t n, tu_score *s)
+{
+    double p[2];
+    clact_activation a = make_act(c, p);
+    clact_tensor t = tu_tensor1(CLACT_F32, n);
+    double w = p[0];
+    if (c->op == CLACT_OP_CRELU) {
+        const size_t shape[2] = {1, n};
+        t = tu_tensor(CLACT_F32, 2, shape);
+    }
+    double *y = tu_alloc(2 * n * sizeof(double));
+    ck_assert_ptr_nonnull(y);
+    TU_ASSERT_OK(tu_forward(&a, &t, x, c->op == CLACT_OP_PRELU ? &w : NULL, 1, y));
+    for (size_t i = 0; i < n; ++i) {
+        tu_score_add(s, CLACT_F32, i, x[i], 0, y[i], ref_fwd(c->op, p, x[i]));
+        if (c->op == CLACT_OP_CRELU) /* second half: relu(-x) */
+            tu_score_add(s, CLACT_F32, n + i, x[i], 0, y[n + i], ref_fwd(c->op, p, -(long double)x[i]));
+    }
+    tu_free(y);
+}
+
+static const char *cfg_label(const cfg *c)
+{
+    static char buf[240];
+    snprintf(buf, sizeof buf, "%s f32 forward", tu_cfg_str(c));
+    return buf;
+}
+
+/* Everything: specials, kinks, grid, uniform, random bit patterns. */
+START_TEST(test_forward_all_inputs)
+{
+    const cfg *c = &cfgs[_i];
+    double p[2];
+    clact_activation a = make_act(c, p);
+    size_t n = 0;
+    double *x = tu_inputs(CLACT_F32, &a, 0, 1000u + (unsigned)_i, &n);
+    tu_score s;
+    tu_score_init(&s, FWD_TOL);
+    run_and_score(c, x, n, &s);
+    tu_free(x);
+    TU_ASSERT_SCORE(&s, cfg_label(c));
+}
+END_TEST
+
+/* Special values one by one, so a failure names the value. */
+START_TEST(test_forward_special_values)
+{
+    const cfg *c = &cfgs[_i];
+    const float specials[] = {NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 0x1p-149f, -0x1p-149f,
+                              0x1.fffffcp-127f, -0x1.fffffcp-127f, FLT_MIN, -FLT_MIN, FLT_MAX, -FLT_MAX,
+                              1.0f, -1.0f};
+    const size_t n = sizeof specials / sizeof specials[0];
+    double x[sizeof specials / sizeof specials[0]];
+    for (size_t i = 0; i < n; ++i) x[i] = specials[i];
+    tu_score s;
+    tu_score_init(&s, FWD_TOL);
+    run_and_score(c, x, n, &s);
+    TU_ASSERT_SCORE(&s, cfg_label(c));
+}
+END_TEST
+
+/* Each kink and threshold of the op, exactly and +-1..8 ulp around it. */
+START_TEST(test_forward_kinks)
+{
+    const cfg *c = &cfgs[_i];
+    double p[2];
+    clact_activation a = make_act(c, p);
+    (void)a;
+    double k[8];
+    const int nk = ref_kinks(c->op, p, k, 8);
+    double x[8 * 17];
+    size_t n = 0;
+    for (int i = 0; i < nk; ++i) {
+        const float f = (float)k[i];
+        x[n++] = f;
+        for (int d = 1; d <= 8; ++d) {
+            x[n++] = ulp_step_f32(f, d);
+            x[n++] = ulp_step_f32(f, -d);
+        }
+    }
+    if (n == 0) return; /* smooth op: nothing to probe here */
+    tu_score s;
+    tu_score_init(&s, FWD_TOL);
+    run_and_score(c, x, n, &s);
+    TU_ASSERT_SCORE(&s, cfg_label(c));
+}
+END_TEST
+
+/* Far tails: results that are tiny but normal floats must come out right,
+ * not 0 (gelu(-10) is about -7.6e-23). */
+START_TEST(test_forward_tails)
+{
+    const cfg *c = &cfgs[_i];
+    double p[2];
+    clact_activation a = make_act(c, p);
+    (void)a;
+    double x[512];
+    size_t n = 0;
+    for (double v = -1; v >= -105; v -= 0.5) x[n++] = v;
+    for (double v = 1; v <= 105; v += 0.5) x[n++] = v;
+    const float small[] = {1e-30f, -1e-30f, 1e-20f, -1e-20f, 1e-10f, -1e-10f, 3e-8f, -3e-8f, 1e-5f, -1e-5f};
+    for (size_t i = 0; i < sizeof small / sizeof small[0]; ++i) x[n++] = small[i];
+    tu_score s;
+    tu_score_init(&s, FWD_TOL);
+    run_and_score(c, x, n, &s);
+    TU_ASSERT_SCORE(&s, cfg_label(c));
+}
+END_TEST
+
+/* The example of the numerics contract, by itself. */
+START_TEST(test_gelu_minus_ten)
+{
+    cfg c = {CLACT_OP_GELU, 1, 0, 0};
+    const double x[3] = {-10.0, -12.0, -13.0};
+    double p[2] = {0, 0};
+    clact_activation a = make_act(&c, p);
+    clact_tensor t = tu_tensor1(CLACT_F32, 3);
+    double y[3];
+    TU_ASSERT_OK(tu_forward(&a, &t, x, NULL, 0, y));
+    for (int i = 0; i < 3; ++i) {
+        const long double want = ref_fwd(CLACT_OP_GELU, p, x[i]);
+        ck_assert_msg(want < 0 && fabsl(want) >= FLT_MIN, "reference gelu(%g) = %Lg", x[i], want);
+        ck_assert_msg(y[i] != 0, "gelu(%g) came out 0, want %.9Lg", x[i], want);
+        const double d = ulp_dist_f32((float)y[i], want);
+        ck_assert_msg(d <= FWD_TOL, "gelu(%g) = %.9g, want %.9Lg (%.3g ulp)", x[i], y[i], want, d);
+    }
+    ck_assert_msg(fabsl(ref_fwd(CLACT_OP_GELU, p, -10.0) + 7.6198530241605e-23L) < 1e-33L,
+                  "reference gelu(-10) = %.15Lg", ref_fwd(CLACT_OP_GELU, p, -10.0));
+}
+END_TEST
+
+/* Different parameters, one program: results for several alphas in a row
+ * are each right (a stale parameter would show here). */
+START_TEST(test_parameters_are_arguments)
+{
+    const double alphas[] = {0.01, 0.2, -0.5, 3.0, 0.0, 1e-3};
+    double x[64];
+    for (int i = 0; i < 64; ++i) x[i] = (i - 32) * 0.375;
+    for (size_t k = 0; k < sizeof alphas / sizeof alphas[0]; ++k) {
+        clact_activation a = tu_act2(CLACT_OP_ELU, alphas[k], 0);
+        clact_tensor t = tu_tensor1(CLACT_F32, 64);
+        double y[64];
+        TU_ASSERT_OK(tu_forward(&a, &t, x, NULL, 0, y));
+        tu_score s;
+        tu_score_init(&s, FWD_TOL);
+        for (int i = 0; i < 64; ++i) tu_score_add(&s, CLACT_F32, (size_t)i, x[i], 0, y[i], ref_fwd(a.op, a.param, x[i]));
+        TU_ASSERT_SCORE(&s, tu_act_str(&a));
+    }
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("ops_forward");
+    TCase *tc = tu_tcase("f32");
+    tcase_add_loop_test(tc, test_forward_special_values, 0, NCFG);
+    tcase_add_loop_test(tc, test_forward_kinks, 0, NCFG);
+    tcase_add_loop_test(tc, test_forward_tails, 0, NCFG);
+    tcase_add_loop_test(tc, test_forward_all_inputs, 0, NCFG);
+    tcase_add_test(tc, test_gelu_minus_ten);
+    tcase_add_test(tc, test_parameters_are_arguments);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    tu_init();
+    tu_track_all(1);
+    return tu_run_suite(suite());
+}
