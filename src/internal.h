@@ -91,6 +91,8 @@ void         clact__program_release(clact_program *p);
 /* Build (or load from the disk cache) a program from embedded sources,
  * concatenated in the order given, with complete build options (which must
  * tell programs apart: they are the cache key). `what` names it in logs. */
+/* the embedded sources every program starts with, in order */
+#define CLACT_PRELUDE_SOURCES "clact_types.cl", "clact_math.cl", "clact_ops.cl"
 clact_status clact__build_program(clact_context *ctx, const char *const *names, size_t n_names,
                                   const char *options, const char *what, cl_program *out);
 /* Assemble all build options of a variant (one place for every quirk). */

@@ -15,7 +15,7 @@ const char *const clact__kernel_names[CLACT_K_COUNT] = {
 
 /* concatenation order of the embedded sources of one program */
 static const char *const source_order[] = {
-    "clact_types.cl", "clact_math.cl", "clact_ops.cl", "elementwise.cl",
+    CLACT_PRELUDE_SOURCES, "elementwise.cl",
 };
 #define N_SOURCES (sizeof source_order / sizeof source_order[0])
 

@@ -15,7 +15,7 @@ static const char *const dense_kernel_names[DK_COUNT] = {
 };
 
 static const char *const dense_sources[] = {
-    "clact_types.cl", "clact_math.cl", "clact_ops.cl", "dense.cl",
+    CLACT_PRELUDE_SOURCES, "dense.cl",
 };
 
 typedef struct dense_state {
