@@ -93,20 +93,9 @@ START_TEST(test_backward_kinks)
 {
     const tu_cfg *c = &tu_cfgs[_i];
     double p[2];
-    clact_activation a = tu_cfg_act(c, p);
-    (void)a;
-    double k[8];
-    const int nk = ref_kinks(c->op, p, k, 8);
-    double x[8 * 17], dy[2 * 8 * 17];
-    size_t n = 0;
-    for (int i = 0; i < nk; ++i) {
-        const float f = (float)k[i];
-        x[n++] = f;
-        for (int d = 1; d <= 8; ++d) {
-            x[n++] = ulp_step_f32(f, d);
-            x[n++] = ulp_step_f32(f, -d);
-        }
-    }
+    tu_cfg_act(c, p);
+    double x[TU_KINK_INPUTS], dy[2 * TU_KINK_INPUTS];
+    const size_t n = tu_kink_inputs(c->op, p, x);
     if (n == 0) return; /* smooth */
     for (size_t i = 0; i < 2 * n; ++i) dy[i] = i < n ? 1.0 : 0.5;
     tu_score s;

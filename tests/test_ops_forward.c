@@ -12,16 +12,11 @@
 
 #define FWD_TOL 4.0
 
-typedef tu_cfg cfg;
-#define cfgs tu_cfgs
-#define NCFG tu_ncfgs
-#define make_act tu_cfg_act
-
 /* Run act on x[0..n) (1-D; crelu as [1, n]) and score every result. */
-static void run_and_score(const cfg *c, const double *x, size_t n, tu_score *s)
+static void run_and_score(const tu_cfg *c, const double *x, size_t n, tu_score *s)
 {
     double p[2];
-    clact_activation a = make_act(c, p);
+    clact_activation a = tu_cfg_act(c, p);
     clact_tensor t = tu_tensor1(CLACT_F32, n);
     double w = p[0];
     if (c->op == CLACT_OP_CRELU) {
@@ -39,7 +34,7 @@ static void run_and_score(const cfg *c, const double *x, size_t n, tu_score *s)
     tu_free(y);
 }
 
-static const char *cfg_label(const cfg *c)
+static const char *cfg_label(const tu_cfg *c)
 {
     static char buf[240];
     snprintf(buf, sizeof buf, "%s f32 forward", tu_cfg_str(c));
@@ -49,9 +44,9 @@ static const char *cfg_label(const cfg *c)
 /* Everything: specials, kinks, grid, uniform, random bit patterns. */
 START_TEST(test_forward_all_inputs)
 {
-    const cfg *c = &cfgs[_i];
+    const tu_cfg *c = &tu_cfgs[_i];
     double p[2];
-    clact_activation a = make_act(c, p);
+    clact_activation a = tu_cfg_act(c, p);
     size_t n = 0;
     double *x = tu_inputs(CLACT_F32, &a, 0, 1000u + (unsigned)_i, &n);
     tu_score s;
@@ -65,7 +60,7 @@ END_TEST
 /* Special values one by one, so a failure names the value. */
 START_TEST(test_forward_special_values)
 {
-    const cfg *c = &cfgs[_i];
+    const tu_cfg *c = &tu_cfgs[_i];
     const float specials[] = {NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 0x1p-149f, -0x1p-149f,
                               0x1.fffffcp-127f, -0x1.fffffcp-127f, FLT_MIN, -FLT_MIN, FLT_MAX, -FLT_MAX,
                               1.0f, -1.0f};
@@ -82,22 +77,11 @@ END_TEST
 /* Each kink and threshold of the op, exactly and +-1..8 ulp around it. */
 START_TEST(test_forward_kinks)
 {
-    const cfg *c = &cfgs[_i];
+    const tu_cfg *c = &tu_cfgs[_i];
     double p[2];
-    clact_activation a = make_act(c, p);
-    (void)a;
-    double k[8];
-    const int nk = ref_kinks(c->op, p, k, 8);
-    double x[8 * 17];
-    size_t n = 0;
-    for (int i = 0; i < nk; ++i) {
-        const float f = (float)k[i];
-        x[n++] = f;
-        for (int d = 1; d <= 8; ++d) {
-            x[n++] = ulp_step_f32(f, d);
-            x[n++] = ulp_step_f32(f, -d);
-        }
-    }
+    tu_cfg_act(c, p);
+    double x[TU_KINK_INPUTS];
+    const size_t n = tu_kink_inputs(c->op, p, x);
     if (n == 0) return; /* smooth op: nothing to probe here */
     tu_score s;
     tu_score_init(&s, FWD_TOL);
@@ -110,9 +94,9 @@ END_TEST
  * not 0 (gelu(-10) is about -7.6e-23). */
 START_TEST(test_forward_tails)
 {
-    const cfg *c = &cfgs[_i];
+    const tu_cfg *c = &tu_cfgs[_i];
     double p[2];
-    clact_activation a = make_act(c, p);
+    clact_activation a = tu_cfg_act(c, p);
     (void)a;
     double x[512];
     size_t n = 0;
@@ -130,10 +114,10 @@ END_TEST
 /* The example of the numerics contract, by itself. */
 START_TEST(test_gelu_minus_ten)
 {
-    cfg c = {CLACT_OP_GELU, 1, 0, 0};
+    tu_cfg c = {CLACT_OP_GELU, 1, 0, 0};
     const double x[3] = {-10.0, -12.0, -13.0};
     double p[2] = {0, 0};
-    clact_activation a = make_act(&c, p);
+    clact_activation a = tu_cfg_act(&c, p);
     clact_tensor t = tu_tensor1(CLACT_F32, 3);
     double y[3];
     TU_ASSERT_OK(tu_forward(&a, &t, x, NULL, 0, y));
@@ -173,10 +157,10 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("ops_forward");
     TCase *tc = tu_tcase("f32");
-    tcase_add_loop_test(tc, test_forward_special_values, 0, NCFG);
-    tcase_add_loop_test(tc, test_forward_kinks, 0, NCFG);
-    tcase_add_loop_test(tc, test_forward_tails, 0, NCFG);
-    tcase_add_loop_test(tc, test_forward_all_inputs, 0, NCFG);
+    tcase_add_loop_test(tc, test_forward_special_values, 0, tu_ncfgs);
+    tcase_add_loop_test(tc, test_forward_kinks, 0, tu_ncfgs);
+    tcase_add_loop_test(tc, test_forward_tails, 0, tu_ncfgs);
+    tcase_add_loop_test(tc, test_forward_all_inputs, 0, tu_ncfgs);
     tcase_add_test(tc, test_gelu_minus_ten);
     tcase_add_test(tc, test_parameters_are_arguments);
     suite_add_tcase(s, tc);

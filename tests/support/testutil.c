@@ -386,6 +386,22 @@ const tu_cfg tu_cfgs[] = {
 };
 const int tu_ncfgs = (int)(sizeof tu_cfgs / sizeof tu_cfgs[0]);
 
+size_t tu_kink_inputs(clact_op op, const double p[2], double *x)
+{
+    double k[8];
+    const int nk = ref_kinks(op, p, k, 8);
+    size_t n = 0;
+    for (int i = 0; i < nk; ++i) {
+        const float f = (float)k[i];
+        x[n++] = f;
+        for (int d = 1; d <= 8; ++d) {
+            x[n++] = ulp_step_f32(f, d);
+            x[n++] = ulp_step_f32(f, -d);
+        }
+    }
+    return n;
+}
+
 clact_activation tu_cfg_act(const tu_cfg *c, double p[2])
 {
     clact_activation a = tu_act(c->op);

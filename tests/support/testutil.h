@@ -91,6 +91,11 @@ extern const int    tu_ncfgs;
 /* The activation of a configuration (asserting the defaults), and the
  * reference's parameter vector in p (prelu: p[0] is the weight). */
 clact_activation tu_cfg_act(const tu_cfg *c, double p[2]);
+/* Every kink/threshold of op (parameters p) as a float, and the 8 floats on
+ * each side of it, into x (room for TU_KINK_INPUTS values); returns how
+ * many (0 for a smooth op). */
+#define TU_KINK_INPUTS (8 * 17)
+size_t tu_kink_inputs(clact_op op, const double p[2], double *x);
 const char      *tu_cfg_str(const tu_cfg *c); /* "elu(alpha=0.5)" */
 
 /* ---- running ---------------------------------------------------------------- */
