@@ -20,18 +20,41 @@ typedef struct dev_entry {
     clact_device_info info;
 } dev_entry;
 
+/* A string property into buf, cut to cap - 1 characters when longer (the
+ * driver refuses a buffer that is too small, so a long string is read
+ * whole first). */
+static void copy_cut(char *buf, size_t cap, const char *s, size_t len)
+{
+    if (len > cap - 1) len = cap - 1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+}
 static void get_pinfo(cl_platform_id p, cl_platform_info what, char *buf, size_t cap)
 {
+    size_t sz = 0;
     buf[0] = '\0';
-    if (clGetPlatformInfo(p, what, cap, buf, NULL) != CL_SUCCESS) buf[0] = '\0';
-    buf[cap - 1] = '\0';
+    if (clGetPlatformInfo(p, what, 0, NULL, &sz) != CL_SUCCESS || sz == 0) return;
+    char *t = malloc(sz + 1);
+    if (!t) return;
+    if (clGetPlatformInfo(p, what, sz, t, NULL) == CL_SUCCESS) {
+        t[sz] = '\0';
+        copy_cut(buf, cap, t, strlen(t));
+    }
+    free(t);
 }
 
 static void get_dinfo(cl_device_id d, cl_device_info what, char *buf, size_t cap)
 {
+    size_t sz = 0;
     buf[0] = '\0';
-    if (clGetDeviceInfo(d, what, cap, buf, NULL) != CL_SUCCESS) buf[0] = '\0';
-    buf[cap - 1] = '\0';
+    if (clGetDeviceInfo(d, what, 0, NULL, &sz) != CL_SUCCESS || sz == 0) return;
+    char *t = malloc(sz + 1);
+    if (!t) return;
+    if (clGetDeviceInfo(d, what, sz, t, NULL) == CL_SUCCESS) {
+        t[sz] = '\0';
+        copy_cut(buf, cap, t, strlen(t));
+    }
+    free(t);
 }
 
 /* All devices of all platforms, in platform then device order. */
