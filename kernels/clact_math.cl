@@ -1,4 +1,5 @@
-/* clact_math.cl - elementary functions for the op formulas, in `real`.
+/* clact_math.cl - elementary functions for the op formulas, in `realv`
+ * (CLACT_VEC elements of float or double at once).
  *
  * The op formulas (clact_ops.cl) must be accurate over the whole range,
  * tails included, and cheap enough to stay at memory bandwidth. Builtins
@@ -52,9 +53,9 @@
 #endif
 
 /* x clamped to [lo, hi]; NaN passes through (both comparisons are false) */
-CLACT_INLINE real clact_clamp(real x, real lo, real hi)
+CLACT_INLINE realv clact_clamp(realv x, realv lo, realv hi)
 {
-    const real t = x < lo ? lo : x;
+    const realv t = x < lo ? lo : x;
     return t > hi ? hi : t;
 }
 
@@ -74,48 +75,48 @@ CLACT_INLINE real clact_clamp(real x, real lo, real hi)
  * clact_expm1_r returns m - 1 = r (1 + r P(r)), for callers that fold the
  * final 1 + . into a product of their own (v m = v + v (m - 1), one
  * rounding fewer). */
-CLACT_INLINE float clact_exp_ru(float x, float dx, float *t, float *u)
+CLACT_INLINE realv clact_exp_ru(realv x, realv dx, realv *t, realv *u)
 {
-    *t = fma(x, CLACT_LOG2E, 0x1.8p23f);
-    const float kf = *t - 0x1.8p23f;
-    float r = fma(-kf, CLACT_LN2_HI, x);
-    r = fma(-kf, CLACT_LN2_LO, r) + dx;
-    float p = fma(1.381916809e-03f, r, 8.368907496e-03f);
-    p = fma(p, r, 4.166829214e-02f);
-    p = fma(p, r, 1.666651964e-01f);
-    p = fma(p, r, 4.999999404e-01f);
-    *u = fma(r, p, 1.0f);
+    *t = fma(x, CLACT_K(CLACT_LOG2E), CLACT_K(0x1.8p23f));
+    const realv kf = *t - 0x1.8p23f;
+    realv r = fma(-kf, CLACT_K(CLACT_LN2_HI), x);
+    r = fma(-kf, CLACT_K(CLACT_LN2_LO), r) + dx;
+    realv p = fma(CLACT_K(1.381916809e-03f), r, CLACT_K(8.368907496e-03f));
+    p = fma(p, r, CLACT_K(4.166829214e-02f));
+    p = fma(p, r, CLACT_K(1.666651964e-01f));
+    p = fma(p, r, CLACT_K(4.999999404e-01f));
+    *u = fma(r, p, CLACT_K(1.0f));
     return r; /* e^r = 1 + r u */
 }
-CLACT_INLINE float clact_exp_r(float x, float dx, float *t)
+CLACT_INLINE realv clact_exp_r(realv x, realv dx, realv *t)
 {
-    float u;
-    const float r = clact_exp_ru(x, dx, t, &u);
-    return fma(r, u, 1.0f);
+    realv u;
+    const realv r = clact_exp_ru(x, dx, t, &u);
+    return fma(r, u, CLACT_K(1.0f));
 }
-CLACT_INLINE float clact_expm1_r(float x, float dx, float *t)
+CLACT_INLINE realv clact_expm1_r(realv x, realv dx, realv *t)
 {
-    float u;
-    const float r = clact_exp_ru(x, dx, t, &u);
+    realv u;
+    const realv r = clact_exp_ru(x, dx, t, &u);
     return r * u;
 }
 
 /* full range: x clamped to [-175, 100], k in [-252, 145] */
-CLACT_INLINE float clact_expk(float x, float dx, int *k)
+CLACT_INLINE realv clact_expk(realv x, realv dx, intv *k)
 {
-    float t;
-    const float m = clact_exp_r(clact_clamp(x, -175.0f, 100.0f), dx, &t);
-    *k = as_int(as_uint(t) - 0x4b400000u);
+    realv t;
+    const realv m = clact_exp_r(clact_clamp(x, -175.0f, 100.0f), dx, &t);
+    *k = CLACT_ASI(CLACT_ASU(t) - 0x4b400000u);
     return m;
 }
 
 /* v 2^k for k in [-252, 254] as two exact power-of-two factors: rounds
  * once, at the end, and only if the result is subnormal. Unsigned
  * arithmetic keeps a garbage k (NaN argument) well defined. */
-CLACT_INLINE float clact_ldexp(float v, int k)
+CLACT_INLINE realv clact_ldexp(realv v, intv k)
 {
-    const int k1 = k / 2;
-    return v * as_float((uint)(k1 + 127) << 23) * as_float((uint)(k - k1 + 127) << 23);
+    const intv k1 = k / 2;
+    return v * CLACT_ASR(CLACT_ASU(k1 + 127) << 23) * CLACT_ASR(CLACT_ASU(k - k1 + 127) << 23);
 }
 
 /* e^(x+dx) 2^40 for x in [-115, 60]: 2^(k+40) is a normal float there,
@@ -124,58 +125,58 @@ CLACT_INLINE float clact_ldexp(float v, int k)
 #define CLACT_EXPB_INV 0x1p-40f
 #define CLACT_EXPB_MIN -115.0f
 #define CLACT_EXPB_MAX 60.0f
-CLACT_INLINE float clact_expb(float x, float dx)
+CLACT_INLINE realv clact_expb(realv x, realv dx)
 {
-    float t;
-    const float m = clact_exp_r(x, dx, &t);
-    return m * as_float((as_uint(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
+    realv t;
+    const realv m = clact_exp_r(x, dx, &t);
+    return m * CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
 }
 
 /* the same as (1 + *em) * scale, for callers that fold the 1 + . */
-CLACT_INLINE float clact_expb2(float x, float dx, float *em)
+CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
 {
-    float t;
+    realv t;
     *em = clact_expm1_r(x, dx, &t);
-    return as_float((as_uint(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
+    return CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
 }
 
 /* 1/d: the division plus one Newton step (exact-ish on any device) */
-CLACT_INLINE float clact_rcp(float d)
+CLACT_INLINE realv clact_rcp(realv d)
 {
-    const float r = 1.0f / d;
-    return fma(fma(-d, r, 1.0f), r, r);
+    const realv r = 1.0f / d;
+    return fma(fma(-d, r, CLACT_K(1.0f)), r, r);
 }
 
 /* 1/(1 + e) for 0 <= e <= 1, with 1 + e summed exactly (two pieces) */
-CLACT_INLINE float clact_rcp1p(float e)
+CLACT_INLINE realv clact_rcp1p(realv e)
 {
-    const float s = 1.0f + e, sl = e - (s - 1.0f);
-    const float r = 1.0f / s;
-    return fma(fma(-s, r, 1.0f) - sl * r, r, r);
+    const realv s = 1.0f + e, sl = e - (s - 1.0f);
+    const realv r = 1.0f / s;
+    return fma(fma(-s, r, CLACT_K(1.0f)) - sl * r, r, r);
 }
 
 /* expm1 on |x| <= 1.04: x + x^2 Q(x), Q = (expm1(x) - x)/x^2 (degree 9,
  * fit 2.4e-9): no cancellation, ~1 ulp. */
-CLACT_INLINE float clact_expm1_poly(float x)
+CLACT_INLINE realv clact_expm1_poly(realv x)
 {
-    float q = fma(2.729059133e-06f, x, 2.540012974e-05f);
-    q = fma(q, x, 1.985455892e-04f);
-    q = fma(q, x, 1.388494158e-03f);
-    q = fma(q, x, 8.333233185e-03f);
-    q = fma(q, x, 4.166674241e-02f);
-    q = fma(q, x, 1.666666865e-01f);
-    q = fma(q, x, 0.5f);
+    realv q = fma(CLACT_K(2.729059133e-06f), x, CLACT_K(2.540012974e-05f));
+    q = fma(q, x, CLACT_K(1.985455892e-04f));
+    q = fma(q, x, CLACT_K(1.388494158e-03f));
+    q = fma(q, x, CLACT_K(8.333233185e-03f));
+    q = fma(q, x, CLACT_K(4.166674241e-02f));
+    q = fma(q, x, CLACT_K(1.666666865e-01f));
+    q = fma(q, x, CLACT_K(0.5f));
     return fma(x * x, q, x);
 }
 
 /* e^x - 1 for x <= 0: the polynomial on [-1.04, 0]; below, e^x - 1 with
  * e^x < 0.36 and a result in (-1, -0.64], so the exp error shrinks to at
  * most half an ulp of the result. */
-CLACT_INLINE float clact_expm1n(float x)
+CLACT_INLINE realv clact_expm1n(realv x)
 {
-    const float small = clact_expm1_poly(x);
-    const float e = clact_expb(x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x, 0.0f) * CLACT_EXPB_INV;
-    const float big = e - 1.0f;
+    const realv small = clact_expm1_poly(x);
+    const realv e = clact_expb(x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x, 0.0f) * CLACT_EXPB_INV;
+    const realv big = e - 1.0f;
     return x >= -1.04f ? small : big;
 }
 
@@ -184,15 +185,15 @@ CLACT_INLINE float clact_expm1n(float x)
  * the factor c is applied before the scaling, so c (e^x - 1) does not
  * overflow unless the result does. The correction dx enters the
  * polynomial as dx e^x. */
-CLACT_INLINE float clact_expm1(float x, float dx, float c)
+CLACT_INLINE realv clact_expm1(realv x, realv dx, realv c)
 {
-    int k;
-    const float m = clact_expk(x, dx, &k);
-    float small = clact_expm1_poly(x);
+    intv k;
+    const realv m = clact_expk(x, dx, &k);
+    realv small = clact_expm1_poly(x);
     small = c * fma(dx, small + 1.0f, small);
-    const float lo = c * (clact_ldexp(m, k) - 1.0f);
-    const float hi = clact_ldexp(c * (m - as_float((uint)(127 - min(k, 64)) << 23)), k);
-    const float big = x < 0.0f ? lo : hi;
+    const realv lo = c * (clact_ldexp(m, k) - 1.0f);
+    const realv hi = clact_ldexp(c * (m - CLACT_ASR(CLACT_ASU(127 - min(k, (intv)64)) << 23)), k);
+    const realv big = x < 0.0f ? lo : hi;
     return fabs(x) <= 1.04f ? small : big;
 }
 
@@ -200,16 +201,16 @@ CLACT_INLINE float clact_expm1(float x, float dx, float c)
  * [0, 1/3]: atanh(t)/t = 1 + s A(s), s = t^2 <= 1/9 (degree 4, fit
  * 4.5e-9). No cancellation; ~1.5 ulp. Returning the ratio lets the caller
  * keep e's scale factor apart. */
-CLACT_INLINE float clact_log1p_ratio(float e)
+CLACT_INLINE realv clact_log1p_ratio(realv e)
 {
-    const float u = 2.0f + e, ul = e - (u - 2.0f);        /* 2 + e = u + ul */
-    const float r0 = 1.0f / u;
-    const float d = fma(fma(-u, r0, 1.0f) - ul * r0, r0, r0); /* 1/(2 + e) */
-    const float t = e * d, s = t * t;
-    float a = fma(1.400338560e-01f, s, 1.400151253e-01f);
-    a = fma(a, s, 2.001071870e-01f);
-    a = fma(a, s, 3.333320916e-01f) * s;
-    const float d2 = 2.0f * d;
+    const realv u = 2.0f + e, ul = e - (u - 2.0f);        /* 2 + e = u + ul */
+    const realv r0 = 1.0f / u;
+    const realv d = fma(fma(-u, r0, CLACT_K(1.0f)) - ul * r0, r0, r0); /* 1/(2 + e) */
+    const realv t = e * d, s = t * t;
+    realv a = fma(CLACT_K(1.400338560e-01f), s, CLACT_K(1.400151253e-01f));
+    a = fma(a, s, CLACT_K(2.001071870e-01f));
+    a = fma(a, s, CLACT_K(3.333320916e-01f)) * s;
+    const realv d2 = 2.0f * d;
     return fma(d2, a, d2);
 }
 
@@ -218,26 +219,26 @@ CLACT_INLINE float clact_log1p_ratio(float e)
  *  1.1e-9), ~1 ulp.
  *  otherwise: 1 - 2e/(1+e), e = e^-2|x|: the subtracted term is at most
  *  half of a result in [1/2, 1], so its ~1.5 ulp error halves. */
-CLACT_INLINE float clact_tanh(float x)
+CLACT_INLINE realv clact_tanh(realv x)
 {
-    const float a = fabs(x);
-    const float na = -2.0f * a;
-    const float e = clact_expb(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, 0.0f) * CLACT_EXPB_INV;
-    const float big = copysign(1.0f - 2.0f * e * clact_rcp(1.0f + e), x);
-    const float s = x * x;
-    float p = fma(-6.246106699e-03f, s, 2.105253935e-02f);
-    p = fma(p, s, -5.384785682e-02f);
-    p = fma(p, s, 1.333254576e-01f);
-    p = fma(p, s, -3.333331645e-01f);
-    const float small = fma(x * s, p, x);
+    const realv a = fabs(x);
+    const realv na = -2.0f * a;
+    const realv e = clact_expb(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, 0.0f) * CLACT_EXPB_INV;
+    const realv big = copysign(1.0f - 2.0f * e * clact_rcp(1.0f + e), x);
+    const realv s = x * x;
+    realv p = fma(CLACT_K(-6.246106699e-03f), s, CLACT_K(2.105253935e-02f));
+    p = fma(p, s, CLACT_K(-5.384785682e-02f));
+    p = fma(p, s, CLACT_K(1.333254576e-01f));
+    p = fma(p, s, CLACT_K(-3.333331645e-01f));
+    const realv small = fma(x * s, p, x);
     return a < 0.5493f ? small : big;
 }
 
 /* a b sc (1 + em) 2^-EXPB (sc a power of two), with a b carried in two
  * pieces: two roundings, one of them on the small part, instead of three. */
-CLACT_INLINE float clact_prod3(float a, float b, float sc, float em)
+CLACT_INLINE realv clact_prod3(realv a, realv b, realv sc, realv em)
 {
-    const float p = a * b * sc, pl = fma(a, b, -a * b) * sc;
+    const realv p = a * b * sc, pl = fma(a, b, -a * b) * sc;
     return (fma(p, em, pl) + p) * CLACT_EXPB_INV;
 }
 
@@ -256,40 +257,40 @@ CLACT_INLINE float clact_prod3(float a, float b, float sc, float em)
  * be amplified by a^2/2 (up to 108); e^(-a^2/2) stays scaled up by 2^EXPB
  * and as 1 + em until the last operation (clact_prod3). Beyond a = 14.7
  * the results are below half the smallest subnormal: a is clamped there. */
-CLACT_INLINE float clact_gelu_h(float ac, float *q)
+CLACT_INLINE realv clact_gelu_h(realv ac, realv *q)
 {
-    const float hi = fmax(ac, 2.0f), lo = fmin(ac, 2.0f);
-    const float s = hi + lo, sl = lo - (s - hi);       /* a + 2 = s + sl */
-    const float r = 1.0f / s;
-    const float h0 = ac * r;                            /* a/(a + 2), refined */
-    const float h = fma(fma(-h0, s, ac) - h0 * sl, r, h0);
-    *q = fma(2.0f, h, -1.0f);                           /* (a - 2)/(a + 2) */
+    const realv hi = fmax(ac, CLACT_K(2.0f)), lo = fmin(ac, CLACT_K(2.0f));
+    const realv s = hi + lo, sl = lo - (s - hi);       /* a + 2 = s + sl */
+    const realv r = 1.0f / s;
+    const realv h0 = ac * r;                            /* a/(a + 2), refined */
+    const realv h = fma(fma(-h0, s, ac) - h0 * sl, r, h0);
+    *q = fma(CLACT_K(2.0f), h, CLACT_K(-1.0f));                           /* (a - 2)/(a + 2) */
     return h;
 }
 /* e^(-a^2/2) 2^EXPB = sc (1 + em) */
-CLACT_INLINE float clact_gelu_e(float ac, float *em)
+CLACT_INLINE realv clact_gelu_e(realv ac, realv *em)
 {
-    const float s = ac * ac, sl = fma(ac, ac, -s);
+    const realv s = ac * ac, sl = fma(ac, ac, -s);
     return clact_expb2(-0.5f * s, -0.5f * sl, em);
 }
-CLACT_INLINE float clact_ncdf_tail(float a)
+CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
-    const float ac = a > 14.7f ? 14.7f : a;
-    float q;
-    const float h = clact_gelu_h(ac, &q);
-    float p = fma(-6.439759454e-05f, q, -1.486583642e-04f);
-    p = fma(p, q, 1.305229525e-04f);
-    p = fma(p, q, 8.355433238e-04f);
-    p = fma(p, q, 8.253731648e-04f);
-    p = fma(p, q, -1.950961305e-03f);
-    p = fma(p, q, -6.735051982e-03f);
-    p = fma(p, q, -4.698777047e-04f);
-    p = fma(p, q, 3.671946377e-02f);
-    p = fma(p, q, 2.879737876e-02f);
-    p = fma(p, q, -3.314044774e-01f);
-    p = fma(p, q, 2.010924582e-08f) + 6.724079847e-01f;
-    float em;
-    const float sc = clact_gelu_e(ac, &em);
+    const realv ac = a > 14.7f ? 14.7f : a;
+    realv q;
+    const realv h = clact_gelu_h(ac, &q);
+    realv p = fma(CLACT_K(-6.439759454e-05f), q, CLACT_K(-1.486583642e-04f));
+    p = fma(p, q, CLACT_K(1.305229525e-04f));
+    p = fma(p, q, CLACT_K(8.355433238e-04f));
+    p = fma(p, q, CLACT_K(8.253731648e-04f));
+    p = fma(p, q, CLACT_K(-1.950961305e-03f));
+    p = fma(p, q, CLACT_K(-6.735051982e-03f));
+    p = fma(p, q, CLACT_K(-4.698777047e-04f));
+    p = fma(p, q, CLACT_K(3.671946377e-02f));
+    p = fma(p, q, CLACT_K(2.879737876e-02f));
+    p = fma(p, q, CLACT_K(-3.314044774e-01f));
+    p = fma(p, q, CLACT_K(2.010924582e-08f)) + 6.724079847e-01f;
+    realv em;
+    const realv sc = clact_gelu_e(ac, &em);
     return clact_prod3(h, p, sc, em);
 }
 
@@ -302,24 +303,24 @@ CLACT_INLINE float clact_ncdf_tail(float a)
  * the tail, where Phi(-a) - a phi(a) would cancel, too. */
 #define CLACT_GELU_A0_HI 7.517915368e-01f
 #define CLACT_GELU_A0_LO -1.211444989e-08f
-CLACT_INLINE float clact_gelu_dtail(float a)
+CLACT_INLINE realv clact_gelu_dtail(realv a)
 {
-    const float ac = a > 14.7f ? 14.7f : a;
-    float q;
+    const realv ac = a > 14.7f ? 14.7f : a;
+    realv q;
     clact_gelu_h(ac, &q);
-    float u = fma(1.369748134e-05f, q, 2.446901635e-05f);
-    u = fma(u, q, -5.512998905e-05f);
-    u = fma(u, q, -2.174110850e-04f);
-    u = fma(u, q, -9.386493184e-05f);
-    u = fma(u, q, 1.042464981e-03f);
-    u = fma(u, q, 2.338831080e-03f);
-    u = fma(u, q, -5.158527754e-03f);
-    u = fma(u, q, -2.966488339e-02f);
-    u = fma(u, q, 1.373764724e-01f);
-    u = fma(u, q, 2.893067652e-08f) - 5.045492053e-01f;
-    const float d = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
-    float em;
-    const float dus = d * u * clact_gelu_e(ac, &em);
+    realv u = fma(CLACT_K(1.369748134e-05f), q, CLACT_K(2.446901635e-05f));
+    u = fma(u, q, CLACT_K(-5.512998905e-05f));
+    u = fma(u, q, CLACT_K(-2.174110850e-04f));
+    u = fma(u, q, CLACT_K(-9.386493184e-05f));
+    u = fma(u, q, CLACT_K(1.042464981e-03f));
+    u = fma(u, q, CLACT_K(2.338831080e-03f));
+    u = fma(u, q, CLACT_K(-5.158527754e-03f));
+    u = fma(u, q, CLACT_K(-2.966488339e-02f));
+    u = fma(u, q, CLACT_K(1.373764724e-01f));
+    u = fma(u, q, CLACT_K(2.893067652e-08f)) - 5.045492053e-01f;
+    const realv d = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
+    realv em;
+    const realv dus = d * u * clact_gelu_e(ac, &em);
     return fma(dus, em, dus) * CLACT_EXPB_INV;
 }
 
@@ -330,38 +331,38 @@ CLACT_INLINE float clact_gelu_dtail(float a)
 #define CLACT_ROOT_DELTA 0.25f
 #define CLACT_SILU_R_HI -1.278464556e+00f
 #define CLACT_SILU_R_LO 1.297928254e-08f
-CLACT_INLINE float clact_silu_root(float d)
+CLACT_INLINE realv clact_silu_root(realv d)
 {
-    float g = fma(9.705878911e-04f, d, 1.346348436e-04f);
-    g = fma(g, d, -6.625080947e-03f);
-    g = fma(g, d, -1.522252243e-02f);
-    g = fma(g, d, 1.887531579e-02f);
-    g = fma(g, d, 1.466487944e-01f);
-    g = fma(g, d, 2.178117037e-01f);
+    realv g = fma(CLACT_K(9.705878911e-04f), d, CLACT_K(1.346348436e-04f));
+    g = fma(g, d, CLACT_K(-6.625080947e-03f));
+    g = fma(g, d, CLACT_K(-1.522252243e-02f));
+    g = fma(g, d, CLACT_K(1.887531579e-02f));
+    g = fma(g, d, CLACT_K(1.466487944e-01f));
+    g = fma(g, d, CLACT_K(2.178117037e-01f));
     return d * g;
 }
 #define CLACT_MISH_R_HI -1.192431211e+00f
 #define CLACT_MISH_R_LO -3.043937546e-09f
-CLACT_INLINE float clact_mish_root(float d)
+CLACT_INLINE realv clact_mish_root(realv d)
 {
-    float g = fma(-2.704286017e-04f, d, -3.268699395e-03f);
-    g = fma(g, d, -1.569042541e-02f);
-    g = fma(g, d, -2.027393505e-02f);
-    g = fma(g, d, 4.190470651e-02f);
-    g = fma(g, d, 2.047312707e-01f);
-    g = fma(g, d, 2.669479251e-01f);
+    realv g = fma(CLACT_K(-2.704286017e-04f), d, CLACT_K(-3.268699395e-03f));
+    g = fma(g, d, CLACT_K(-1.569042541e-02f));
+    g = fma(g, d, CLACT_K(-2.027393505e-02f));
+    g = fma(g, d, CLACT_K(4.190470651e-02f));
+    g = fma(g, d, CLACT_K(2.047312707e-01f));
+    g = fma(g, d, CLACT_K(2.669479251e-01f));
     return d * g;
 }
 #define CLACT_GELUT_R_HI -7.524614334e-01f
 #define CLACT_GELUT_R_LO 1.133962790e-08f
-CLACT_INLINE float clact_gelu_tanh_root(float d)
+CLACT_INLINE realv clact_gelu_tanh_root(realv d)
 {
-    float g = fma(4.410133697e-03f, d, 1.952561364e-02f);
-    g = fma(g, d, -1.653026789e-02f);
-    g = fma(g, d, -1.139436513e-01f);
-    g = fma(g, d, -1.578548178e-02f);
-    g = fma(g, d, 3.875184655e-01f);
-    g = fma(g, d, 4.304001033e-01f);
+    realv g = fma(CLACT_K(4.410133697e-03f), d, CLACT_K(1.952561364e-02f));
+    g = fma(g, d, CLACT_K(-1.653026789e-02f));
+    g = fma(g, d, CLACT_K(-1.139436513e-01f));
+    g = fma(g, d, CLACT_K(-1.578548178e-02f));
+    g = fma(g, d, CLACT_K(3.875184655e-01f));
+    g = fma(g, d, CLACT_K(4.304001033e-01f));
     return d * g;
 }
 
@@ -374,29 +375,29 @@ CLACT_INLINE float clact_gelu_tanh_root(float d)
 
 /* e^(x+dx) = 2^k e^r as in the float version (1.5*2^52 trick, Cody-Waite
  * r), with the builtin exp on |r| <= 0.35 (no under/overflow there). */
-CLACT_INLINE double clact_red_r(double x, double dx, double *t)
+CLACT_INLINE realv clact_red_r(realv x, realv dx, realv *t)
 {
-    *t = fma(x, CLACT_LOG2E, 0x1.8p52);
-    const double kf = *t - 0x1.8p52;
-    const double r = fma(-kf, CLACT_LN2_HI, x);
-    return fma(-kf, CLACT_LN2_LO, r) + dx;
+    *t = fma(x, CLACT_K(CLACT_LOG2E), CLACT_K(0x1.8p52));
+    const realv kf = *t - 0x1.8p52;
+    const realv r = fma(-kf, CLACT_K(CLACT_LN2_HI), x);
+    return fma(-kf, CLACT_K(CLACT_LN2_LO), r) + dx;
 }
-CLACT_INLINE double clact_exp_r(double x, double dx, double *t) { return exp(clact_red_r(x, dx, t)); }
-CLACT_INLINE double clact_expm1_r(double x, double dx, double *t) { return expm1(clact_red_r(x, dx, t)); }
+CLACT_INLINE realv clact_exp_r(realv x, realv dx, realv *t) { return exp(clact_red_r(x, dx, t)); }
+CLACT_INLINE realv clact_expm1_r(realv x, realv dx, realv *t) { return expm1(clact_red_r(x, dx, t)); }
 
 /* full range: x clamped to [-1400, 720], k in [-2020, 1039] */
-CLACT_INLINE double clact_expk(double x, double dx, int *k)
+CLACT_INLINE realv clact_expk(realv x, realv dx, intv *k)
 {
-    double t;
-    const double m = clact_exp_r(clact_clamp(x, -1400.0, 720.0), dx, &t);
-    *k = (int)(as_ulong(t) - as_ulong(0x1.8p52));
+    realv t;
+    const realv m = clact_exp_r(clact_clamp(x, -1400.0, 720.0), dx, &t);
+    *k = CLACT_ASI(CLACT_ASU(t) - 0x4338000000000000ul);
     return m;
 }
 
-CLACT_INLINE double clact_ldexp(double v, int k)
+CLACT_INLINE realv clact_ldexp(realv v, intv k)
 {
-    const int k1 = k / 2;
-    return v * as_double((ulong)(k1 + 1023) << 52) * as_double((ulong)(k - k1 + 1023) << 52);
+    const intv k1 = k / 2;
+    return v * CLACT_ASR(CLACT_ASU(k1 + 1023) << 52) * CLACT_ASR(CLACT_ASU(k - k1 + 1023) << 52);
 }
 
 /* e^(x+dx) 2^100 for x in [-775, 630] */
@@ -404,47 +405,47 @@ CLACT_INLINE double clact_ldexp(double v, int k)
 #define CLACT_EXPB_INV 0x1p-100
 #define CLACT_EXPB_MIN -775.0
 #define CLACT_EXPB_MAX 630.0
-CLACT_INLINE double clact_expb(double x, double dx)
+CLACT_INLINE realv clact_expb(realv x, realv dx)
 {
-    double t;
-    const double m = clact_exp_r(x, dx, &t);
-    return m * as_double((as_ulong(t) - (as_ulong(0x1.8p52) - 1023ul - CLACT_EXPB)) << 52);
+    realv t;
+    const realv m = clact_exp_r(x, dx, &t);
+    return m * CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul - CLACT_EXPB)) << 52);
 }
 
 /* the same as (1 + *em) * scale */
-CLACT_INLINE double clact_expb2(double x, double dx, double *em)
+CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
 {
-    double t;
+    realv t;
     *em = clact_expm1_r(x, dx, &t);
-    return as_double((as_ulong(t) - (as_ulong(0x1.8p52) - 1023ul - CLACT_EXPB)) << 52);
+    return CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul - CLACT_EXPB)) << 52);
 }
 
-CLACT_INLINE double clact_rcp(double d) { return 1.0 / d; } /* correctly rounded in double */
-CLACT_INLINE double clact_rcp1p(double e) { return 1.0 / (1.0 + e); }
+CLACT_INLINE realv clact_rcp(realv d) { return 1.0 / d; } /* correctly rounded in double */
+CLACT_INLINE realv clact_rcp1p(realv e) { return 1.0 / (1.0 + e); }
 
-CLACT_INLINE double clact_expm1n(double x) { return expm1(x); }
+CLACT_INLINE realv clact_expm1n(realv x) { return expm1(x); }
 
 /* c (e^(x+dx) - 1): the builtin, and for x > 1.04 2^k c (m - 2^-k) so
  * that c e^x does not overflow unless the result does */
-CLACT_INLINE double clact_expm1(double x, double dx, double c)
+CLACT_INLINE realv clact_expm1(realv x, realv dx, realv c)
 {
-    const double e = expm1(x);
-    const double small = c * fma(dx, e + 1.0, e);
-    int k;
-    const double m = clact_expk(x, dx, &k);
-    const double hi = clact_ldexp(c * (m - as_double((ulong)(1023 - min(k, 512)) << 52)), k);
+    const realv e = expm1(x);
+    const realv small = c * fma(dx, e + 1.0, e);
+    intv k;
+    const realv m = clact_expk(x, dx, &k);
+    const realv hi = clact_ldexp(c * (m - CLACT_ASR(CLACT_ASU(1023 - min(k, (intv)512)) << 52)), k);
     return x > 1.04 ? hi : small;
 }
 
 /* log1p(e)/e; 1 - e/2 below 2^-30 (also avoids 0/0 and a builtin log1p
  * that is inexact on subnormals) */
-CLACT_INLINE double clact_log1p_ratio(double e)
+CLACT_INLINE realv clact_log1p_ratio(realv e)
 {
-    const double r = log1p(e) / e;
-    return e < 0x1p-30 ? fma(-0.5, e, 1.0) : r;
+    const realv r = log1p(e) / e;
+    return e < 0x1p-30 ? fma(CLACT_K(-0.5), e, CLACT_K(1.0)) : r;
 }
 
-CLACT_INLINE double clact_tanh(double x) { return tanh(x); }
+CLACT_INLINE realv clact_tanh(realv x) { return tanh(x); }
 
 #define CLACT_ISQRT2_HI 0.7071067811865476
 #define CLACT_ISQRT2_LO -4.833646656726457e-17
@@ -453,20 +454,20 @@ CLACT_INLINE double clact_tanh(double x) { return tanh(x); }
 
 /* Mills ratio M(a) = Phi(-a)/phi(a) for a >= 30 by its asymptotic series
  * (1/a) sum_j (-1)^j (2j-1)!!/a^(2j); eleven terms, the last below 1e-20. */
-CLACT_INLINE double clact_mills_asym(double a)
+CLACT_INLINE realv clact_mills_asym(realv a)
 {
-    const double t = 1.0 / (a * a);
-    double s = 654729075.0;
-    s = fma(s, t, -34459425.0);
-    s = fma(s, t, 2027025.0);
-    s = fma(s, t, -135135.0);
-    s = fma(s, t, 10395.0);
-    s = fma(s, t, -945.0);
-    s = fma(s, t, 105.0);
-    s = fma(s, t, -15.0);
-    s = fma(s, t, 3.0);
-    s = fma(s, t, -1.0);
-    s = fma(s, t, 1.0);
+    const realv t = 1.0 / (a * a);
+    realv s = 654729075.0;
+    s = fma(s, t, CLACT_K(-34459425.0));
+    s = fma(s, t, CLACT_K(2027025.0));
+    s = fma(s, t, CLACT_K(-135135.0));
+    s = fma(s, t, CLACT_K(10395.0));
+    s = fma(s, t, CLACT_K(-945.0));
+    s = fma(s, t, CLACT_K(105.0));
+    s = fma(s, t, CLACT_K(-15.0));
+    s = fma(s, t, CLACT_K(3.0));
+    s = fma(s, t, CLACT_K(-1.0));
+    s = fma(s, t, CLACT_K(1.0));
     return s / a;
 }
 
@@ -474,23 +475,23 @@ CLACT_INLINE double clact_mills_asym(double a)
  * argument error by 2 z^2): erfc(zh + zl) = erfc(zh) - zl (2/sqrt pi)
  * e^-zh^2. For a >= 30, where erfc(z) reaches the subnormals before
  * a Phi(-a) does, the Mills series, with e^(-a^2/2) scaled down last. */
-CLACT_INLINE double clact_ncdf_tail_T(double a, double *aT)
+CLACT_INLINE realv clact_ncdf_tail_T(realv a, realv *aT)
 {
-    const double zh = a * CLACT_ISQRT2_HI;
-    const double zl = fma(a, CLACT_ISQRT2_HI, -zh) + a * CLACT_ISQRT2_LO;
-    const double T = 0.5 * fma(-zl * CLACT_2_SQRTPI, exp(-zh * zh), erfc(zh));
-    const double ac = clact_clamp(a, 30.0, 39.3);
-    const double s = ac * ac, sl = fma(ac, ac, -s);
-    const double e = clact_expb(-0.5 * s, -0.5 * sl) * CLACT_ISQRT2PI;
-    const double aM = ac * clact_mills_asym(ac);
-    const double aTs = e * aM * CLACT_EXPB_INV, Ts = e * aM / ac * CLACT_EXPB_INV;
-    const double aTe = a * T;
+    const realv zh = a * CLACT_ISQRT2_HI;
+    const realv zl = fma(a, CLACT_K(CLACT_ISQRT2_HI), -zh) + a * CLACT_ISQRT2_LO;
+    const realv T = 0.5 * fma(-zl * CLACT_2_SQRTPI, exp(-zh * zh), erfc(zh));
+    const realv ac = clact_clamp(a, 30.0, 39.3);
+    const realv s = ac * ac, sl = fma(ac, ac, -s);
+    const realv e = clact_expb(-0.5 * s, -0.5 * sl) * CLACT_ISQRT2PI;
+    const realv aM = ac * clact_mills_asym(ac);
+    const realv aTs = e * aM * CLACT_EXPB_INV, Ts = e * aM / ac * CLACT_EXPB_INV;
+    const realv aTe = a * T;
     *aT = a < 30.0 ? aTe : aTs;
     return a < 30.0 ? T : Ts;
 }
-CLACT_INLINE double clact_ncdf_tail(double a)
+CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
-    double aT;
+    realv aT;
     clact_ncdf_tail_T(a, &aT);
     return aT;
 }
@@ -501,104 +502,104 @@ CLACT_INLINE double clact_ncdf_tail(double a)
 #define CLACT_ROOT_DELTA 0.25
 #define CLACT_SILU_R_HI -1.2784645427610737
 #define CLACT_SILU_R_LO -1.0946994183093437e-16
-CLACT_INLINE double clact_silu_root(double d)
+CLACT_INLINE realv clact_silu_root(realv d)
 {
-    double g = fma(-7.50344609385287e-11, d, -2.251366201881081e-10);
-    g = fma(g, d, 2.3648315053103244e-10);
-    g = fma(g, d, 2.9177603026903803e-09);
-    g = fma(g, d, 4.619379769031606e-09);
-    g = fma(g, d, -1.8877622907727957e-08);
-    g = fma(g, d, -9.266646309267441e-08);
-    g = fma(g, d, -3.051244750055421e-08);
-    g = fma(g, d, 8.599695028268575e-07);
-    g = fma(g, d, 2.346029682463866e-06);
-    g = fma(g, d, -2.942631888842464e-06);
-    g = fma(g, d, -2.9733542213263917e-05);
-    g = fma(g, d, -4.090534237428612e-05);
-    g = fma(g, d, 0.00018570724361186496);
-    g = fma(g, d, 0.0007985218818397998);
-    g = fma(g, d, 0.000126627410081122);
-    g = fma(g, d, -0.006606589138356696);
-    g = fma(g, d, -0.015222655223188032);
-    g = fma(g, d, 0.018874814223782312);
-    g = fma(g, d, 0.1466487969969469);
-    g = fma(g, d, 0.2178117057198001);
+    realv g = fma(CLACT_K(-7.50344609385287e-11), d, CLACT_K(-2.251366201881081e-10));
+    g = fma(g, d, CLACT_K(2.3648315053103244e-10));
+    g = fma(g, d, CLACT_K(2.9177603026903803e-09));
+    g = fma(g, d, CLACT_K(4.619379769031606e-09));
+    g = fma(g, d, CLACT_K(-1.8877622907727957e-08));
+    g = fma(g, d, CLACT_K(-9.266646309267441e-08));
+    g = fma(g, d, CLACT_K(-3.051244750055421e-08));
+    g = fma(g, d, CLACT_K(8.599695028268575e-07));
+    g = fma(g, d, CLACT_K(2.346029682463866e-06));
+    g = fma(g, d, CLACT_K(-2.942631888842464e-06));
+    g = fma(g, d, CLACT_K(-2.9733542213263917e-05));
+    g = fma(g, d, CLACT_K(-4.090534237428612e-05));
+    g = fma(g, d, CLACT_K(0.00018570724361186496));
+    g = fma(g, d, CLACT_K(0.0007985218818397998));
+    g = fma(g, d, CLACT_K(0.000126627410081122));
+    g = fma(g, d, CLACT_K(-0.006606589138356696));
+    g = fma(g, d, CLACT_K(-0.015222655223188032));
+    g = fma(g, d, CLACT_K(0.018874814223782312));
+    g = fma(g, d, CLACT_K(0.1466487969969469));
+    g = fma(g, d, CLACT_K(0.2178117057198001));
     return d * g;
 }
 #define CLACT_MISH_R_HI -1.1924312145154952
 #define CLACT_MISH_R_LO -4.8484829848031044e-17
-CLACT_INLINE double clact_mish_root(double d)
+CLACT_INLINE realv clact_mish_root(realv d)
 {
-    double g = fma(3.3604012383661332e-09, d, 6.3895954615089855e-09);
-    g = fma(g, d, -5.460186173028381e-09);
-    g = fma(g, d, -6.174424363104907e-08);
-    g = fma(g, d, -1.4117255919499382e-07);
-    g = fma(g, d, 2.6879417855557728e-08);
-    g = fma(g, d, 1.071676702702074e-06);
-    g = fma(g, d, 2.9088199364912223e-06);
-    g = fma(g, d, 9.427361327376651e-07);
-    g = fma(g, d, -1.72992708103044e-05);
-    g = fma(g, d, -5.582891567360688e-05);
-    g = fma(g, d, -4.1961496031696126e-05);
-    g = fma(g, d, 0.00025412936386191073);
-    g = fma(g, d, 0.0009898181021289196);
-    g = fma(g, d, 0.0010924055409445854);
-    g = fma(g, d, -0.0033606849270232685);
-    g = fma(g, d, -0.01582112656173338);
-    g = fma(g, d, -0.020271822716684245);
-    g = fma(g, d, 0.04190782104360987);
-    g = fma(g, d, 0.20473126408010586);
-    g = fma(g, d, 0.2669479140495345);
+    realv g = fma(CLACT_K(3.3604012383661332e-09), d, CLACT_K(6.3895954615089855e-09));
+    g = fma(g, d, CLACT_K(-5.460186173028381e-09));
+    g = fma(g, d, CLACT_K(-6.174424363104907e-08));
+    g = fma(g, d, CLACT_K(-1.4117255919499382e-07));
+    g = fma(g, d, CLACT_K(2.6879417855557728e-08));
+    g = fma(g, d, CLACT_K(1.071676702702074e-06));
+    g = fma(g, d, CLACT_K(2.9088199364912223e-06));
+    g = fma(g, d, CLACT_K(9.427361327376651e-07));
+    g = fma(g, d, CLACT_K(-1.72992708103044e-05));
+    g = fma(g, d, CLACT_K(-5.582891567360688e-05));
+    g = fma(g, d, CLACT_K(-4.1961496031696126e-05));
+    g = fma(g, d, CLACT_K(0.00025412936386191073));
+    g = fma(g, d, CLACT_K(0.0009898181021289196));
+    g = fma(g, d, CLACT_K(0.0010924055409445854));
+    g = fma(g, d, CLACT_K(-0.0033606849270232685));
+    g = fma(g, d, CLACT_K(-0.01582112656173338));
+    g = fma(g, d, CLACT_K(-0.020271822716684245));
+    g = fma(g, d, CLACT_K(0.04190782104360987));
+    g = fma(g, d, CLACT_K(0.20473126408010586));
+    g = fma(g, d, CLACT_K(0.2669479140495345));
     return d * g;
 }
 #define CLACT_GELUT_R_HI -0.7524614220710163
 #define CLACT_GELUT_R_LO 3.635560509207687e-17
-CLACT_INLINE double clact_gelu_tanh_root(double d)
+CLACT_INLINE realv clact_gelu_tanh_root(realv d)
 {
-    double g = fma(-1.196180847972441e-08, d, -1.6978217459781023e-08);
-    g = fma(g, d, 7.520740909289922e-08);
-    g = fma(g, d, 1.4157556987729473e-07);
-    g = fma(g, d, -4.3102482988029016e-07);
-    g = fma(g, d, -9.898647747433667e-07);
-    g = fma(g, d, 2.4335516344299543e-06);
-    g = fma(g, d, 5.918611710894005e-06);
-    g = fma(g, d, -1.5950896871645105e-05);
-    g = fma(g, d, -3.4956171694436116e-05);
-    g = fma(g, d, 0.00012425227802639782);
-    g = fma(g, d, 0.00026392764052681053);
-    g = fma(g, d, -0.0009274420230205449);
-    g = fma(g, d, -0.0024227318458750974);
-    g = fma(g, d, 0.005261059254921912);
-    g = fma(g, d, 0.019682309459833118);
-    g = fma(g, d, -0.01661932834305256);
-    g = fma(g, d, -0.11394448308095899);
-    g = fma(g, d, -0.01578285352184803);
-    g = fma(g, d, 0.38751844613578895);
-    g = fma(g, d, 0.4304000910248585);
+    realv g = fma(CLACT_K(-1.196180847972441e-08), d, CLACT_K(-1.6978217459781023e-08));
+    g = fma(g, d, CLACT_K(7.520740909289922e-08));
+    g = fma(g, d, CLACT_K(1.4157556987729473e-07));
+    g = fma(g, d, CLACT_K(-4.3102482988029016e-07));
+    g = fma(g, d, CLACT_K(-9.898647747433667e-07));
+    g = fma(g, d, CLACT_K(2.4335516344299543e-06));
+    g = fma(g, d, CLACT_K(5.918611710894005e-06));
+    g = fma(g, d, CLACT_K(-1.5950896871645105e-05));
+    g = fma(g, d, CLACT_K(-3.4956171694436116e-05));
+    g = fma(g, d, CLACT_K(0.00012425227802639782));
+    g = fma(g, d, CLACT_K(0.00026392764052681053));
+    g = fma(g, d, CLACT_K(-0.0009274420230205449));
+    g = fma(g, d, CLACT_K(-0.0024227318458750974));
+    g = fma(g, d, CLACT_K(0.005261059254921912));
+    g = fma(g, d, CLACT_K(0.019682309459833118));
+    g = fma(g, d, CLACT_K(-0.01661932834305256));
+    g = fma(g, d, CLACT_K(-0.11394448308095899));
+    g = fma(g, d, CLACT_K(-0.01578285352184803));
+    g = fma(g, d, CLACT_K(0.38751844613578895));
+    g = fma(g, d, CLACT_K(0.4304000910248585));
     return d * g;
 }
-CLACT_INLINE double clact_gelu_root(double d)
+CLACT_INLINE realv clact_gelu_root(realv d)
 {
-    double g = fma(-8.950037692726255e-11, d, 1.4506418938779426e-10);
-    g = fma(g, d, 1.90319840501314e-09);
-    g = fma(g, d, -1.396942086426202e-09);
-    g = fma(g, d, -3.5459866461783865e-08);
-    g = fma(g, d, -1.6044265494246427e-09);
-    g = fma(g, d, 5.702764979242107e-07);
-    g = fma(g, d, 4.3284506257392273e-07);
-    g = fma(g, d, -7.74846130700372e-06);
-    g = fma(g, d, -1.121438018842664e-05);
-    g = fma(g, d, 8.615947861116571e-05);
-    g = fma(g, d, 0.00018633974623233514);
-    g = fma(g, d, -0.0007448268386746817);
-    g = fma(g, d, -0.002239538068073497);
-    g = fma(g, d, 0.004539228379125415);
-    g = fma(g, d, 0.019421679838189067);
-    g = fma(g, d, -0.014771522148244337);
-    g = fma(g, d, -0.1140082332972217);
-    g = fma(g, d, -0.018199676398671087);
-    g = fma(g, d, 0.388284982990552);
-    g = fma(g, d, 0.4314939923140469);
+    realv g = fma(CLACT_K(-8.950037692726255e-11), d, CLACT_K(1.4506418938779426e-10));
+    g = fma(g, d, CLACT_K(1.90319840501314e-09));
+    g = fma(g, d, CLACT_K(-1.396942086426202e-09));
+    g = fma(g, d, CLACT_K(-3.5459866461783865e-08));
+    g = fma(g, d, CLACT_K(-1.6044265494246427e-09));
+    g = fma(g, d, CLACT_K(5.702764979242107e-07));
+    g = fma(g, d, CLACT_K(4.3284506257392273e-07));
+    g = fma(g, d, CLACT_K(-7.74846130700372e-06));
+    g = fma(g, d, CLACT_K(-1.121438018842664e-05));
+    g = fma(g, d, CLACT_K(8.615947861116571e-05));
+    g = fma(g, d, CLACT_K(0.00018633974623233514));
+    g = fma(g, d, CLACT_K(-0.0007448268386746817));
+    g = fma(g, d, CLACT_K(-0.002239538068073497));
+    g = fma(g, d, CLACT_K(0.004539228379125415));
+    g = fma(g, d, CLACT_K(0.019421679838189067));
+    g = fma(g, d, CLACT_K(-0.014771522148244337));
+    g = fma(g, d, CLACT_K(-0.1140082332972217));
+    g = fma(g, d, CLACT_K(-0.018199676398671087));
+    g = fma(g, d, CLACT_K(0.388284982990552));
+    g = fma(g, d, CLACT_K(0.4314939923140469));
     return d * g;
 }
 
@@ -608,18 +609,18 @@ CLACT_INLINE double clact_gelu_root(double d)
  * differ by at least 10% there. */
 #define CLACT_GELU_X0_HI -0.7517915246935645
 #define CLACT_GELU_X0_LO 1.4956759177009883e-17
-CLACT_INLINE double clact_gelu_dtail(double a)
+CLACT_INLINE realv clact_gelu_dtail(realv a)
 {
-    double aT;
-    const double T = clact_ncdf_tail_T(a, &aT);
-    const double ac = clact_clamp(a, 0.0, 39.3);
-    const double s = ac * ac, sl = fma(ac, ac, -s);
-    const double e = clact_expb(-0.5 * s, -0.5 * sl) * CLACT_ISQRT2PI;
-    const double mid = T - ac * e * CLACT_EXPB_INV;
-    const double far = e * (clact_mills_asym(ac) - ac) * CLACT_EXPB_INV;
-    const double d = (-a - CLACT_GELU_X0_HI) - CLACT_GELU_X0_LO;
-    const double nr = clact_gelu_root(d);
-    const double v = a < 30.0 ? mid : far;
+    realv aT;
+    const realv T = clact_ncdf_tail_T(a, &aT);
+    const realv ac = clact_clamp(a, 0.0, 39.3);
+    const realv s = ac * ac, sl = fma(ac, ac, -s);
+    const realv e = clact_expb(-0.5 * s, -0.5 * sl) * CLACT_ISQRT2PI;
+    const realv mid = T - ac * e * CLACT_EXPB_INV;
+    const realv far = e * (clact_mills_asym(ac) - ac) * CLACT_EXPB_INV;
+    const realv d = (-a - CLACT_GELU_X0_HI) - CLACT_GELU_X0_LO;
+    const realv nr = clact_gelu_root(d);
+    const realv v = a < 30.0 ? mid : far;
     return fabs(d) <= CLACT_ROOT_DELTA ? nr : v;
 }
 

@@ -1,8 +1,8 @@
 /* clact_ops.cl - one forward and one derivative formula per op of
- * include/clact_ops.def, in `real` (float or double).
- *   real clact_fwd_<op>(real x, real p0, real p1)    y = f(x)
- *   real clact_grad_<op>(real x, real p0, real p1)   f'(x)
- *   real clact_grady_<op>(real y, real p0, real p1)  f'(x) from y = f(x)
+ * include/clact_ops.def, in `realv`: CLACT_VEC elements of float or double at once.
+ *   realv clact_fwd_<op>(realv x, realv p0, realv p1)    y = f(x)
+ *   realv clact_grad_<op>(realv x, realv p0, realv p1)   f'(x)
+ *   realv clact_grady_<op>(realv y, realv p0, realv p1)  f'(x) from y = f(x)
  *                                                    (ops with BWD_FROM_Y)
  * prelu receives its channel weight as p0.
  *
@@ -42,86 +42,86 @@
 #define CLACT_XBIG CLACT_R(200.0f, 1500.0)
 
 /* NaN-propagating zero / one for the derivative of piecewise ops */
-#define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (real)(v))
+#define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (realv)(v))
 
 /* ---- relu, leaky_relu, prelu, crelu ------------------------------------ */
 
-CLACT_INLINE real clact_fwd_relu(real x, real p0, real p1) { return x < 0 ? (real)0 : x; }
-CLACT_INLINE real clact_grad_relu(real x, real p0, real p1) { return x > 0 ? (real)1 : CLACT_OR_NAN(x, 0); }
-CLACT_INLINE real clact_grady_relu(real y, real p0, real p1) { return clact_grad_relu(y, p0, p1); }
+CLACT_INLINE realv clact_fwd_relu(realv x, realv p0, realv p1) { return x < 0 ? (realv)0 : x; }
+CLACT_INLINE realv clact_grad_relu(realv x, realv p0, realv p1) { return x > 0 ? (realv)1 : CLACT_OR_NAN(x, 0); }
+CLACT_INLINE realv clact_grady_relu(realv y, realv p0, realv p1) { return clact_grad_relu(y, p0, p1); }
 
 /* a slope of 0 gives 0 for x = -inf (the limit), not 0 * inf = NaN */
-CLACT_INLINE real clact_fwd_leaky_relu(real x, real a, real p1)
+CLACT_INLINE realv clact_fwd_leaky_relu(realv x, realv a, realv p1)
 {
-    const real n = a * x;
-    return x < 0 ? (a == 0 ? (real)0 : n) : x;
+    const realv n = a * x;
+    return x < 0 ? (a == 0 ? (realv)0 : n) : x;
 }
-CLACT_INLINE real clact_grad_leaky_relu(real x, real a, real p1) { return x > 0 ? (real)1 : CLACT_OR_NAN(x, a); }
-CLACT_INLINE real clact_grady_leaky_relu(real y, real a, real p1) { return clact_grad_leaky_relu(y, a, p1); }
+CLACT_INLINE realv clact_grad_leaky_relu(realv x, realv a, realv p1) { return x > 0 ? (realv)1 : CLACT_OR_NAN(x, a); }
+CLACT_INLINE realv clact_grady_leaky_relu(realv y, realv a, realv p1) { return clact_grad_leaky_relu(y, a, p1); }
 
-CLACT_INLINE real clact_fwd_prelu(real x, real w, real p1) { return clact_fwd_leaky_relu(x, w, p1); }
-CLACT_INLINE real clact_grad_prelu(real x, real w, real p1) { return clact_grad_leaky_relu(x, w, p1); }
+CLACT_INLINE realv clact_fwd_prelu(realv x, realv w, realv p1) { return clact_fwd_leaky_relu(x, w, p1); }
+CLACT_INLINE realv clact_grad_prelu(realv x, realv w, realv p1) { return clact_grad_leaky_relu(x, w, p1); }
 
-CLACT_INLINE real clact_fwd_crelu(real x, real p0, real p1) { return clact_fwd_relu(x, p0, p1); }
-CLACT_INLINE real clact_grad_crelu(real x, real p0, real p1) { return clact_grad_relu(x, p0, p1); }
+CLACT_INLINE realv clact_fwd_crelu(realv x, realv p0, realv p1) { return clact_fwd_relu(x, p0, p1); }
+CLACT_INLINE realv clact_grad_crelu(realv x, realv p0, realv p1) { return clact_grad_relu(x, p0, p1); }
 
 /* ---- elu, selu, celu: x > 0 ? x : alpha expm1(x); x = 0 takes the
  * negative branch. expm1 has no cancellation near 0. alpha e^x is scaled
  * last (alpha is arbitrary), so it is right wherever it is normal. */
 
-CLACT_INLINE real clact_fwd_elu(real x, real a, real p1)
+CLACT_INLINE realv clact_fwd_elu(realv x, realv a, realv p1)
 {
-    const real n = a * clact_expm1n(x);
+    const realv n = a * clact_expm1n(x);
     return x > 0 ? x : n;
 }
-CLACT_INLINE real clact_grad_elu(real x, real a, real p1)
+CLACT_INLINE realv clact_grad_elu(realv x, realv a, realv p1)
 {
-    int k;
-    const real m = clact_expk(x, 0, &k);
-    const real n = clact_ldexp(a * m, k);
-    return x > 0 ? (real)1 : n;
+    intv k;
+    const realv m = clact_expk(x, 0, &k);
+    const realv n = clact_ldexp(a * m, k);
+    return x > 0 ? (realv)1 : n;
 }
 /* alpha e^x = alpha (e^x - 1) + alpha = y + alpha */
-CLACT_INLINE real clact_grady_elu(real y, real a, real p1) { return y > 0 ? (real)1 : y + a; }
+CLACT_INLINE realv clact_grady_elu(realv y, realv a, realv p1) { return y > 0 ? (realv)1 : y + a; }
 
 #define CLACT_SELU_SCALE CLACT_R(1.050701022e+00f, 1.0507009873554805)
 #define CLACT_SELU_SA CLACT_R(1.758099318e+00f, 1.7580993408473768) /* scale * alpha */
-CLACT_INLINE real clact_fwd_selu(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_selu(realv x, realv p0, realv p1)
 {
-    const real n = CLACT_SELU_SA * clact_expm1n(x), p = CLACT_SELU_SCALE * x;
+    const realv n = CLACT_SELU_SA * clact_expm1n(x), p = CLACT_SELU_SCALE * x;
     return x > 0 ? p : n;
 }
-CLACT_INLINE real clact_grad_selu(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_selu(realv x, realv p0, realv p1)
 {
-    const real xc = x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x;
-    const real n = CLACT_SELU_SA * clact_expb(xc, 0) * CLACT_EXPB_INV;
+    const realv xc = x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x;
+    const realv n = CLACT_SELU_SA * clact_expb(xc, 0) * CLACT_EXPB_INV;
     return x > 0 ? CLACT_SELU_SCALE : n;
 }
 
 /* x/alpha is rounded; its remainder (exact by fma) is passed on as the
  * low part of the exponent, which expm1 amplifies by up to |x/alpha|. */
-CLACT_INLINE real clact_celu_q(real x, real a, real *ql)
+CLACT_INLINE realv clact_celu_q(realv x, realv a, realv *ql)
 {
-    const real q = x / a;
-    const real l = fma(-q, a, x) * clact_rcp(a);
-    *ql = fabs(q) < CLACT_XBIG ? l : (real)0;
+    const realv q = x / a;
+    const realv l = fma(-q, a, x) * clact_rcp(a);
+    *ql = fabs(q) < CLACT_XBIG ? l : (realv)0;
     return q;
 }
-CLACT_INLINE real clact_fwd_celu(real x, real a, real p1)
+CLACT_INLINE realv clact_fwd_celu(realv x, realv a, realv p1)
 {
-    real ql;
-    const real q = clact_celu_q(x, a, &ql);
-    const real n = clact_expm1(q, ql, a);
+    realv ql;
+    const realv q = clact_celu_q(x, a, &ql);
+    const realv n = clact_expm1(q, ql, a);
     return x > 0 ? x : n;
 }
-CLACT_INLINE real clact_grad_celu(real x, real a, real p1)
+CLACT_INLINE realv clact_grad_celu(realv x, realv a, realv p1)
 {
-    real ql;
-    const real q = clact_celu_q(x, a, &ql);
-    int k;
-    const real m = clact_expk(q, ql, &k);
-    const real n = clact_ldexp(m, k);
-    return x > 0 ? (real)1 : n;
+    realv ql;
+    const realv q = clact_celu_q(x, a, &ql);
+    intv k;
+    const realv m = clact_expk(q, ql, &k);
+    const realv n = clact_ldexp(m, k);
+    return x > 0 ? (realv)1 : n;
 }
 
 /* ---- gelu (erf form): x Phi(x). With a = |x| and a Phi(-a) computed
@@ -130,16 +130,16 @@ CLACT_INLINE real clact_grad_celu(real x, real a, real p1)
  * gelu'(x) = Phi(x) + x phi(x) is g (x < 0) or 1 - g (x >= 0) with
  * g = gelu'(-a) from clact_gelu_dtail. */
 
-CLACT_INLINE real clact_fwd_gelu(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
 {
-    const real aT = clact_ncdf_tail(fabs(x));
-    const real p = x - aT;
+    const realv aT = clact_ncdf_tail(fabs(x));
+    const realv p = x - aT;
     return x < 0 ? -aT : p;
 }
-CLACT_INLINE real clact_grad_gelu(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_gelu(realv x, realv p0, realv p1)
 {
-    const real g = clact_gelu_dtail(fabs(x));
-    const real p = 1 - g;
+    const realv g = clact_gelu_dtail(fabs(x));
+    const realv p = 1 - g;
     return x < 0 ? g : p;
 }
 
@@ -151,13 +151,13 @@ CLACT_INLINE real clact_grad_gelu(real x, real p0, real p1)
  * clact_rcp1p (1 + e summed exactly). */
 
 /* e^-|z| = sc (1 + em) 2^-EXPB, z clamped so the scale stays normal */
-CLACT_INLINE real clact_logistic_e(real z, real dz, real *em)
+CLACT_INLINE realv clact_logistic_e(realv z, realv dz, realv *em)
 {
-    const real na = -fabs(z), dn = z < 0 ? dz : -dz;
+    const realv na = -fabs(z), dn = z < 0 ? dz : -dz;
     return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
 }
 /* v (1 + em) 2^-EXPB */
-CLACT_INLINE real clact_unscale(real v, real em) { return fma(v, em, v) * CLACT_EXPB_INV; }
+CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLACT_EXPB_INV; }
 
 /* ---- gelu_tanh: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
  * = x s(v), s the logistic function, v = 2u = x (A + B x^2).
@@ -170,27 +170,27 @@ CLACT_INLINE real clact_unscale(real v, real em) { return fma(v, em, v) * CLACT_
 #define CLACT_GT_B_LO CLACT_R(2.398832466e-09f, -6.175149918155315e-19)
 #define CLACT_GT_XMAX CLACT_R(20.0f, 40.0) /* |v| > 600 / 4600: e^-|v| is 0 */
 
-CLACT_INLINE real clact_gelu_tanh_v(real xc, real *vl, real *t)
+CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
 {
-    const real x2 = xc * xc, x2l = fma(xc, xc, -x2);
-    const real bt = CLACT_GT_B_HI * x2;
-    const real tl = fma(CLACT_GT_B_HI, x2, -bt) + fma(CLACT_GT_B_HI, x2l, CLACT_GT_B_LO * x2);
-    const real p = CLACT_GT_A_HI + bt; /* two-sum: p + pl = A + bt exactly */
-    const real bb = p - CLACT_GT_A_HI;
-    const real pl = ((CLACT_GT_A_HI - (p - bb)) + (bt - bb)) + (CLACT_GT_A_LO + tl);
-    const real v = xc * p;
+    const realv x2 = xc * xc, x2l = fma(xc, xc, -x2);
+    const realv bt = CLACT_GT_B_HI * x2;
+    const realv tl = fma(CLACT_K(CLACT_GT_B_HI), x2, -bt) + fma(CLACT_K(CLACT_GT_B_HI), x2l, CLACT_GT_B_LO * x2);
+    const realv p = CLACT_GT_A_HI + bt; /* two-sum: p + pl = A + bt exactly */
+    const realv bb = p - CLACT_GT_A_HI;
+    const realv pl = ((CLACT_GT_A_HI - (p - bb)) + (bt - bb)) + (CLACT_GT_A_LO + tl);
+    const realv v = xc * p;
     *vl = fma(xc, p, -v) + xc * pl;
     *t = bt;
     return v;
 }
-CLACT_INLINE real clact_fwd_gelu_tanh(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
 {
-    const real xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
-    real vl, t, em;
-    const real v = clact_gelu_tanh_v(xc, &vl, &t);
-    const real sc = clact_logistic_e(v, vl, &em);
-    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const real n = clact_unscale(xc * sc * r, em), p = x * r;
+    const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
+    realv vl, t, em;
+    const realv v = clact_gelu_tanh_v(xc, &vl, &t);
+    const realv sc = clact_logistic_e(v, vl, &em);
+    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const realv n = clact_unscale(xc * sc * r, em), p = x * r;
     return x < 0 ? n : p;
 }
 /* f' = s(v) + x s(v) s(-v) v'  with  x v' = x (A + 3 B x^2) = v + 2 B x^3:
@@ -198,21 +198,21 @@ CLACT_INLINE real clact_fwd_gelu_tanh(real x, real p0, real p1)
  *    = e ((1 + v) + e + 2 B x^3) r^2          (x < 0; root at -0.7525)
  * 1 + v is exact near the root (Sterbenz), and vl, e and 2 B x^3 are
  * added to it with their full accuracy. */
-CLACT_INLINE real clact_grad_gelu_tanh(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
 {
-    const real xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
-    real vl, t, em;
-    const real v = clact_gelu_tanh_v(xc, &vl, &t);
-    const real sc = clact_logistic_e(v, vl, &em);
-    const real e = fma(sc, em, sc) * CLACT_EXPB_INV;
-    const real r = clact_rcp1p(e), r2 = r * r;
-    const real c3 = 2 * xc * t; /* 2 B x^3 */
-    const real p = fma((v + c3) * e, r2, r);
-    const real br = (1 + v) + ((vl + e) + c3);
-    const real n = clact_unscale(sc * br * r2, em);
-    const real d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO;
-    const real nr = clact_gelu_tanh_root(d);
-    const real g = x < 0 ? n : p;
+    const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
+    realv vl, t, em;
+    const realv v = clact_gelu_tanh_v(xc, &vl, &t);
+    const realv sc = clact_logistic_e(v, vl, &em);
+    const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const realv r = clact_rcp1p(e), r2 = r * r;
+    const realv c3 = 2 * xc * t; /* 2 B x^3 */
+    const realv p = fma((v + c3) * e, r2, r);
+    const realv br = (1 + v) + ((vl + e) + c3);
+    const realv n = clact_unscale(sc * br * r2, em);
+    const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO;
+    const realv nr = clact_gelu_tanh_root(d);
+    const realv g = x < 0 ? n : p;
     return fabs(d) <= CLACT_ROOT_DELTA ? nr : g;
 }
 
@@ -220,27 +220,27 @@ CLACT_INLINE real clact_grad_gelu_tanh(real x, real p0, real p1)
  * silu' = s(x) (1 + x s(-x)) = r + x e r^2              (x >= 0)
  *                            = e ((1 + x) + e) r^2      (x < 0; root -1.278)
  * with 1 + x exact near the root. */
-CLACT_INLINE real clact_fwd_silu(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
 {
-    const real xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
-    real em;
-    const real sc = clact_logistic_e(xc, 0, &em);
-    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const real n = clact_unscale(xc * sc * r, em), p = x * r;
+    const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
+    realv em;
+    const realv sc = clact_logistic_e(xc, 0, &em);
+    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const realv n = clact_unscale(xc * sc * r, em), p = x * r;
     return x < 0 ? n : p;
 }
-CLACT_INLINE real clact_grad_silu(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
 {
-    const real xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
-    real em;
-    const real sc = clact_logistic_e(xc, 0, &em);
-    const real e = fma(sc, em, sc) * CLACT_EXPB_INV;
-    const real r = clact_rcp1p(e), r2 = r * r;
-    const real p = fma(xc * e, r2, r);
-    const real n = clact_unscale(sc * ((1 + xc) + e) * r2, em);
-    const real d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO;
-    const real nr = clact_silu_root(d);
-    const real g = x < 0 ? n : p;
+    const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
+    realv em;
+    const realv sc = clact_logistic_e(xc, 0, &em);
+    const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const realv r = clact_rcp1p(e), r2 = r * r;
+    const realv p = fma(xc * e, r2, r);
+    const realv n = clact_unscale(sc * ((1 + xc) + e) * r2, em);
+    const realv d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO;
+    const realv nr = clact_silu_root(d);
+    const realv g = x < 0 ? n : p;
     return fabs(d) <= CLACT_ROOT_DELTA ? nr : g;
 }
 
@@ -251,19 +251,19 @@ CLACT_INLINE real clact_grad_silu(real x, real p0, real p1)
  * capped at e^XCAP, where 2/(n+2) is below the rounding of 1. */
 #define CLACT_MISH_XCAP CLACT_R(15.0f, 40.0)
 
-CLACT_INLINE real clact_fwd_mish(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 {
-    const real xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
-    real em;
-    const real sc = clact_expb2(xc, 0, &em);
-    const real E = fma(sc, em, sc) * CLACT_EXPB_INV;
-    const real u = E + 2, ul = fabs(E) <= 2 ? E - (u - 2) : (real)0; /* E + 2 = u + ul */
-    const real n2 = fma(E, u, fma(E, ul, (real)2));            /* n + 2 */
-    const real r = clact_rcp(n2);
-    const real rho0 = u * r;                                    /* (E + 2)/(n + 2) */
-    const real rho = fma(fma(-rho0, n2, u) + ul, r, rho0);
-    const real n = clact_unscale(xc * sc * rho, em);
-    const real p = x * (1 - 2 * r);
+    const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
+    realv em;
+    const realv sc = clact_expb2(xc, 0, &em);
+    const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const realv u = E + 2, ul = fabs(E) <= 2 ? E - (u - 2) : (realv)0; /* E + 2 = u + ul */
+    const realv n2 = fma(E, u, fma(E, ul, CLACT_K((realv)2)));            /* n + 2 */
+    const realv r = clact_rcp(n2);
+    const realv rho0 = u * r;                                    /* (E + 2)/(n + 2) */
+    const realv rho = fma(fma(-rho0, n2, u) + ul, r, rho0);
+    const realv n = clact_unscale(xc * sc * rho, em);
+    const realv p = x * (1 - 2 * r);
     return x > 0 ? p : n;
 }
 /* mish' = n/(n+2) + 4 x E (E+1)/(n+2)^2
@@ -272,22 +272,22 @@ CLACT_INLINE real clact_fwd_mish(real x, real p0, real p1)
  * The x <= 0 bracket, (E+2)(n+2) + 4x(E+1) expanded in powers of E, has
  * 4 (1 + x) and 6 + 4x exact near the root (-1.192), so it cancels only
  * close to it, where the root polynomial takes over. */
-CLACT_INLINE real clact_grad_mish(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
 {
-    const real xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
-    real em;
-    const real sc = clact_expb2(xc, 0, &em);
-    const real E = fma(sc, em, sc) * CLACT_EXPB_INV;
-    const real u = E + 2, n2 = fma(E, u, 2);
-    const real r = clact_rcp(n2), r2 = r * r;
-    const real p = fma(4 * xc * E, (E + 1) * r2, 1 - 2 * r);
-    const real br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
-    const real n = clact_unscale(sc * br * r2, em);
-    const real d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO;
-    const real nr = clact_mish_root(d);
-    const real v0 = x > 0 ? p : n;
-    const real v1 = fabs(d) <= CLACT_ROOT_DELTA ? nr : v0;
-    return x > CLACT_MISH_XCAP ? (real)1 : v1;
+    const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
+    realv em;
+    const realv sc = clact_expb2(xc, 0, &em);
+    const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const realv u = E + 2, n2 = fma(E, u, CLACT_K(2));
+    const realv r = clact_rcp(n2), r2 = r * r;
+    const realv p = fma(4 * xc * E, (E + 1) * r2, 1 - 2 * r);
+    const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
+    const realv n = clact_unscale(sc * br * r2, em);
+    const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO;
+    const realv nr = clact_mish_root(d);
+    const realv v0 = x > 0 ? p : n;
+    const realv v1 = fabs(d) <= CLACT_ROOT_DELTA ? nr : v0;
+    return x > CLACT_MISH_XCAP ? (realv)1 : v1;
 }
 
 /* ---- softplus(beta, threshold): x when beta x > threshold, else
@@ -298,34 +298,34 @@ CLACT_INLINE real clact_grad_mish(real x, real p0, real p1)
  *           where e^z is not when beta < 1; right for any beta >= 1e-11
  *           in float, 1e-100 in double, where z reaches the clamp of e)
  *   z > 0:  x + log1p(e)/beta */
-CLACT_INLINE real clact_softplus_z(real x, real beta, real *zl)
+CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
 {
-    const real z = beta * x;
-    const real l = fma(beta, x, -z);
-    *zl = fabs(z) < CLACT_XBIG ? l : (real)0;
+    const realv z = beta * x;
+    const realv l = fma(beta, x, -z);
+    *zl = fabs(z) < CLACT_XBIG ? l : (realv)0;
     return z;
 }
-CLACT_INLINE real clact_fwd_softplus(real x, real beta, real th)
+CLACT_INLINE realv clact_fwd_softplus(realv x, realv beta, realv th)
 {
-    real zl, em;
-    const real z = clact_softplus_z(x, beta, &zl);
-    const real sc = clact_logistic_e(z, zl, &em);
-    const real L = clact_log1p_ratio(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const real t = clact_unscale(L * clact_rcp(beta) * sc, em);
-    const real v = z > 0 ? x + t : t;
-    const int over = (z > th) | ((z == th) & (zl > 0));
+    realv zl, em;
+    const realv z = clact_softplus_z(x, beta, &zl);
+    const realv sc = clact_logistic_e(z, zl, &em);
+    const realv L = clact_log1p_ratio(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const realv t = clact_unscale(L * clact_rcp(beta) * sc, em);
+    const realv v = z > 0 ? x + t : t;
+    const intv over = (z > th) | ((z == th) & (zl > 0));
     return over ? x : v;
 }
-CLACT_INLINE real clact_grad_softplus(real x, real beta, real th)
+CLACT_INLINE realv clact_grad_softplus(realv x, realv beta, realv th)
 {
-    real zl, em;
-    const real z = clact_softplus_z(x, beta, &zl);
-    const real sc = clact_logistic_e(z, zl, &em);
-    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const real n = clact_unscale(sc * r, em);
-    const real v = z < 0 ? n : r;
-    const int over = (z > th) | ((z == th) & (zl > 0));
-    return over ? (real)1 : v;
+    realv zl, em;
+    const realv z = clact_softplus_z(x, beta, &zl);
+    const realv sc = clact_logistic_e(z, zl, &em);
+    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const realv n = clact_unscale(sc * r, em);
+    const realv v = z < 0 ? n : r;
+    const intv over = (z > th) | ((z == th) & (zl > 0));
+    return over ? (realv)1 : v;
 }
 
 /* ---- hardswish: x (x+3)/6 on (-3, 3); derivative (2x+3)/6 on [-3, 3]
@@ -333,70 +333,70 @@ CLACT_INLINE real clact_grad_softplus(real x, real beta, real th)
  * x/3 + 1/2 would cancel. Division by 6 as a product with a residual
  * correction (one rounding in effect). */
 #define CLACT_SIXTH CLACT_R(1.666666716e-01f, 0.16666666666666666)
-CLACT_INLINE real clact_div6(real v)
+CLACT_INLINE realv clact_div6(realv v)
 {
-    const real h = v * CLACT_SIXTH;
-    return fma(fma(-h, 6, v), CLACT_SIXTH, h);
+    const realv h = v * CLACT_SIXTH;
+    return fma(fma(-h, CLACT_K(6), v), CLACT_K(CLACT_SIXTH), h);
 }
-CLACT_INLINE real clact_fwd_hardswish(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_hardswish(realv x, realv p0, realv p1)
 {
-    const real m = clact_div6(x * (x + 3));
-    return x <= -3 ? (real)0 : (x >= 3 ? x : m);
+    const realv m = clact_div6(x * (x + 3));
+    return x <= -3 ? (realv)0 : (x >= 3 ? x : m);
 }
-CLACT_INLINE real clact_grad_hardswish(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_hardswish(realv x, realv p0, realv p1)
 {
-    const real m = clact_div6(fma((real)2, x, (real)3));
-    return x < -3 ? (real)0 : (x > 3 ? (real)1 : m);
+    const realv m = clact_div6(fma(CLACT_K((realv)2), x, CLACT_K((realv)3)));
+    return x < -3 ? (realv)0 : (x > 3 ? (realv)1 : m);
 }
 
 /* ---- hardsigmoid: (x+3)/6 clipped to [0, 1]; 1/6 strictly inside */
-CLACT_INLINE real clact_fwd_hardsigmoid(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_hardsigmoid(realv x, realv p0, realv p1)
 {
-    const real m = clact_div6(x + 3);
-    return x <= -3 ? (real)0 : (x >= 3 ? (real)1 : m);
+    const realv m = clact_div6(x + 3);
+    return x <= -3 ? (realv)0 : (x >= 3 ? (realv)1 : m);
 }
-CLACT_INLINE real clact_grad_hardsigmoid(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_hardsigmoid(realv x, realv p0, realv p1)
 {
     return (x > -3 && x < 3) ? CLACT_SIXTH : CLACT_OR_NAN(x, 0);
 }
 
 /* ---- relu6, hardtanh: clip; gradient only strictly inside */
-CLACT_INLINE real clact_fwd_relu6(real x, real p0, real p1) { return x < 0 ? (real)0 : (x > 6 ? (real)6 : x); }
-CLACT_INLINE real clact_grad_relu6(real x, real p0, real p1) { return (x > 0 && x < 6) ? (real)1 : CLACT_OR_NAN(x, 0); }
+CLACT_INLINE realv clact_fwd_relu6(realv x, realv p0, realv p1) { return x < 0 ? (realv)0 : (x > 6 ? (realv)6 : x); }
+CLACT_INLINE realv clact_grad_relu6(realv x, realv p0, realv p1) { return (x > 0 && x < 6) ? (realv)1 : CLACT_OR_NAN(x, 0); }
 
-CLACT_INLINE real clact_fwd_hardtanh(real x, real lo, real hi) { return x < lo ? lo : (x > hi ? hi : x); }
-CLACT_INLINE real clact_grad_hardtanh(real x, real lo, real hi) { return (x > lo && x < hi) ? (real)1 : CLACT_OR_NAN(x, 0); }
+CLACT_INLINE realv clact_fwd_hardtanh(realv x, realv lo, realv hi) { return x < lo ? lo : (x > hi ? hi : x); }
+CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi) { return (x > lo && x < hi) ? (realv)1 : CLACT_OR_NAN(x, 0); }
 
 /* ---- sigmoid: 1/(1+e) (x >= 0), e/(1+e) (x < 0), e = e^-|x|;
  * sigmoid' = e/(1+e)^2 on both sides (no 1 - s). */
-CLACT_INLINE real clact_fwd_sigmoid(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
 {
-    real em;
-    const real sc = clact_logistic_e(x, 0, &em);
-    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const real n = clact_unscale(sc * r, em);
+    realv em;
+    const realv sc = clact_logistic_e(x, 0, &em);
+    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const realv n = clact_unscale(sc * r, em);
     return x < 0 ? n : r;
 }
-CLACT_INLINE real clact_grad_sigmoid(real x, real p0, real p1)
+CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
 {
-    real em;
-    const real sc = clact_logistic_e(x, 0, &em);
-    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    realv em;
+    const realv sc = clact_logistic_e(x, 0, &em);
+    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
     return clact_unscale(sc * r * r, em);
 }
 /* y (1 - y) = y - y^2 in one rounding */
-CLACT_INLINE real clact_grady_sigmoid(real y, real p0, real p1) { return fma(-y, y, y); }
+CLACT_INLINE realv clact_grady_sigmoid(realv y, realv p0, realv p1) { return fma(-y, y, y); }
 
 /* ---- tanh; tanh' = 1 - tanh^2 = 4e/(1+e)^2, e = e^-2|x| */
-CLACT_INLINE real clact_fwd_tanh(real x, real p0, real p1) { return clact_tanh(x); }
-CLACT_INLINE real clact_grad_tanh(real x, real p0, real p1)
+CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1) { return clact_tanh(x); }
+CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
 {
-    real em;
-    const real sc = clact_logistic_e(2 * x, 0, &em);
-    const real r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    realv em;
+    const realv sc = clact_logistic_e(2 * x, 0, &em);
+    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
     return clact_unscale(4 * sc * r * r, em);
 }
 /* 1 - y^2 in one rounding */
-CLACT_INLINE real clact_grady_tanh(real y, real p0, real p1) { return fma(-y, y, (real)1); }
+CLACT_INLINE realv clact_grady_tanh(realv y, realv p0, realv p1) { return fma(-y, y, CLACT_K((realv)1)); }
 
 #endif /* CLACT_OPS_CL */

@@ -28,53 +28,92 @@
 typedef double real;
 #define CLACT_REAL_T double
 typedef double store_t;
+#define CLACT_STORE_T double
 #else
 #define CLACT_REAL_IS_DOUBLE 0
 typedef float real;
 #define CLACT_REAL_T float
 #if CLACT_DTYPE == 1 || CLACT_DTYPE == 2
 typedef ushort store_t; /* float16 / bfloat16 bits: no cl_khr_fp16 needed */
+#define CLACT_STORE_T ushort
 #else
 typedef float store_t;
+#define CLACT_STORE_T float
 #endif
 #endif
+
+/* ---- vector types ---------------------------------------------------
+ * The op formulas (clact_math.cl, clact_ops.cl) work on realv, CLACT_VEC
+ * elements at once: explicit vectors map onto the widest SIMD registers of
+ * a CPU (a compiler's auto-vectorizer may pick narrower ones) and onto
+ * independent instructions on a GPU. intv/uintv are the integer vectors of
+ * the same element size (exponent arithmetic). With CLACT_VEC 1 they are
+ * scalars: OpenCL C has no 1-element vectors. */
+#if CLACT_REAL_IS_DOUBLE
+#define CLACT_IT_ long
+#define CLACT_UT_ ulong
+#else
+#define CLACT_IT_ int
+#define CLACT_UT_ uint
+#endif
+#if CLACT_VEC == 1
+#define CLACT_VT_(t) t
+#else
+#define CLACT_VT_(t) CLACT_CAT(t, CLACT_VEC)
+#endif
+typedef CLACT_VT_(CLACT_REAL_T) realv;
+typedef CLACT_VT_(CLACT_IT_) intv;
+typedef CLACT_VT_(CLACT_UT_) uintv;
+typedef CLACT_VT_(uint) u32v;     /* 16-bit storage conversions */
+typedef CLACT_VT_(ushort) u16v;
+#define CLACT_ASU(x) CLACT_CAT(as_, CLACT_VT_(CLACT_UT_))(x)
+#define CLACT_ASI(x) CLACT_CAT(as_, CLACT_VT_(CLACT_IT_))(x)
+#define CLACT_ASR(x) CLACT_CAT(as_, CLACT_VT_(CLACT_REAL_T))(x)
+/* a constant as realv, for builtins whose arguments must share one type */
+#define CLACT_K(c) ((realv)(c))
 
 /* ---- 16-bit storage: conversions by integer bit manipulation ------------
- * Branch-free (selects only), so they vectorize on CPUs and cost a few
- * integer operations on GPUs; exact, round to nearest even, NaN stays NaN. */
-inline float clact_bf16_to_float(ushort u) { return as_float((uint)u << 16); }
-inline ushort clact_float_to_bf16(float f)
-{
-    const uint b = as_uint(f);
-    const uint r = (b + 0x7fffu + ((b >> 16) & 1u)) >> 16; /* round to nearest even */
-    const uint q = (b >> 16) | 0x0040u;                     /* NaN: keep it, quiet */
-    return (ushort)((b & 0x7fffffffu) > 0x7f800000u ? q : r);
-}
-
-inline float clact_half_to_float(ushort h)
-{
-    const uint sign = ((uint)h & 0x8000u) << 16;
-    const uint em = (uint)h & 0x7fffu;
-    uint n = (em << 13) + 0x38000000u;                /* rebias the exponent: +112 */
-    n = em >= 0x7c00u ? n + 0x38000000u : n;          /* inf / NaN: exponent all ones */
-    const float sub = (float)em * 5.9604644775390625e-8f; /* subnormal: em * 2^-24, exact */
-    return as_float(sign | (em < 0x0400u ? as_uint(sub) : n));
-}
-
-inline ushort clact_float_to_half(float f)
-{
-    const uint x = as_uint(f);
-    const uint sign = (x >> 16) & 0x8000u;
-    const uint ax = x & 0x7fffffffu;
-    /* normal: rebias (-112 << 23) and round to nearest even on bit 13 */
-    const uint n = (ax + 0xc8000fffu + ((ax >> 13) & 1u)) >> 13;
-    /* below 2^-14: the FPU rounds when adding 0.5 (whose ulp is 2^-24) */
-    const uint s = as_uint(as_float(ax) + 0.5f) - 0x3f000000u;
-    uint r = ax < 0x38800000u ? s : n;
-    r = ax >= 0x477ff000u ? 0x7c00u : r;                             /* >= 65520: inf */
-    r = ax > 0x7f800000u ? (0x7e00u | ((ax >> 13) & 0x3ffu)) : r;    /* NaN, quiet */
-    return (ushort)(sign | r);
-}
+ * Branch-free (selects only), exact, round to nearest even, NaN stays NaN.
+ * Each is defined for one element (clact_ld/clact_st) and for realv (the
+ * vector paths); CLACT_CVT16 spells both out from one text. */
+#define CLACT_CVT16(SUF, F, U, US, CVU, CVF, CVUS, ASF, ASU)                                         \
+    inline F clact_bf16_to_float##SUF(US u) { return ASF(CVU(u) << 16); }                             \
+    inline US clact_float_to_bf16##SUF(F f)                                                           \
+    {                                                                                                  \
+        const U b = ASU(f);                                                                            \
+        const U r = (b + 0x7fffu + ((b >> 16) & 1u)) >> 16; /* round to nearest even */                \
+        const U q = (b >> 16) | 0x0040u;                     /* NaN: keep it, quiet */                 \
+        return CVUS((b & 0x7fffffffu) > 0x7f800000u ? q : r);                                          \
+    }                                                                                                  \
+    inline F clact_half_to_float##SUF(US h)                                                            \
+    {                                                                                                  \
+        const U hu = CVU(h);                                                                           \
+        const U sign = (hu & 0x8000u) << 16;                                                           \
+        const U em = hu & 0x7fffu;                                                                     \
+        U n = (em << 13) + 0x38000000u;               /* rebias the exponent: +112 */                  \
+        n = em >= 0x7c00u ? n + 0x38000000u : n;      /* inf / NaN: exponent all ones */               \
+        const F sub = CVF(em) * 5.9604644775390625e-8f; /* subnormal: em * 2^-24, exact */            \
+        return ASF(sign | (em < 0x0400u ? ASU(sub) : n));                                              \
+    }                                                                                                  \
+    inline US clact_float_to_half##SUF(F f)                                                            \
+    {                                                                                                  \
+        const U x = ASU(f);                                                                            \
+        const U sign = (x >> 16) & 0x8000u;                                                            \
+        const U ax = x & 0x7fffffffu;                                                                  \
+        /* normal: rebias (-112 << 23) and round to nearest even on bit 13 */                          \
+        const U n = (ax + 0xc8000fffu + ((ax >> 13) & 1u)) >> 13;                                      \
+        /* below 2^-14: the FPU rounds when adding 0.5 (whose ulp is 2^-24) */                         \
+        const U s = ASU(ASF(ax) + 0.5f) - 0x3f000000u;                                                 \
+        U r = ax < 0x38800000u ? s : n;                                                                \
+        r = ax >= 0x477ff000u ? 0x7c00u : r;                            /* >= 65520: inf */            \
+        r = ax > 0x7f800000u ? (0x7e00u | ((ax >> 13) & 0x3ffu)) : r;   /* NaN, quiet */               \
+        return CVUS(sign | r);                                                                         \
+    }
+CLACT_CVT16(, float, uint, ushort, convert_uint, convert_float, convert_ushort, as_float, as_uint)
+#if CLACT_VEC > 1 && !CLACT_REAL_IS_DOUBLE
+CLACT_CVT16(_v, realv, u32v, u16v, CLACT_CAT(convert_, CLACT_VT_(uint)), CLACT_CAT(convert_, CLACT_VT_(float)),
+            CLACT_CAT(convert_, CLACT_VT_(ushort)), CLACT_CAT(as_, CLACT_VT_(float)), CLACT_CAT(as_, CLACT_VT_(uint)))
+#endif
 
 #if CLACT_DTYPE == 1
 #define CLACT_FROM_BITS clact_half_to_float
@@ -102,28 +141,76 @@ inline void clact_st(global store_t *p, size_t i, real v)
 #endif
 }
 
-/* CLACT_VEC consecutive elements starting at p + i (no alignment needed):
- * one vector load/store of the storage type, converted element by element. */
+/* ---- realv loads and stores ----------------------------------------------
+ * clact_ldv/clact_stv: CLACT_VEC consecutive elements at p + i (no
+ * alignment needed). clact_ldt/clact_stt: the first m < CLACT_VEC of them
+ * (a tail; the other lanes are 0 and are not stored). */
 #if CLACT_VEC == 1
-#define CLACT_LDV(p, i, a) do { (a)[0] = clact_ld((p), (i)); } while (0)
-#define CLACT_STV(p, i, a) do { clact_st((p), (i), (a)[0]); } while (0)
+inline realv clact_ldv(const global store_t *p, size_t i) { return clact_ld(p, i); }
+inline void clact_stv(global store_t *p, size_t i, realv v) { clact_st(p, i, v); }
+#define CLACT_RAW_LD(p, i) ((p)[i])
+#define CLACT_RAW_ST(p, i, v) ((p)[i] = (v))
 #else
-#if CLACT_DTYPE == 1 || CLACT_DTYPE == 2
-#define CLACT_VSTORE_T CLACT_CAT(ushort, CLACT_VEC)
-typedef union { CLACT_VSTORE_T v; ushort a[CLACT_VEC]; } clact_vec_u;
-#define CLACT_CVT_IN(b) CLACT_FROM_BITS(b)
-#define CLACT_CVT_OUT(f) CLACT_TO_BITS(f)
+/* CLACT_VEC stored elements as one vector, without conversion.
+ * CLACT_VPTR 1 (the host sets it for CPU devices): through a vector type
+ * whose alignment is lowered to the element's, which a CPU compiler turns
+ * into one unaligned vector move; some vloadn/vstoren of 16-bit elements
+ * are split into one store per element there. Elsewhere vloadn/vstoren. */
+#ifndef CLACT_VPTR
+#define CLACT_VPTR 0
+#endif
+#if CLACT_VPTR
+typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T)))) clact_raw_v;
+#define CLACT_RAW_LD(p, i) (*(const global clact_raw_v *)((p) + (i)))
+#define CLACT_RAW_ST(p, i, v) (*(global clact_raw_v *)((p) + (i)) = (v))
 #else
-#define CLACT_VSTORE_T CLACT_CAT(CLACT_REAL_T, CLACT_VEC)
-typedef union { CLACT_VSTORE_T v; real a[CLACT_VEC]; } clact_vec_u;
-#define CLACT_CVT_IN(b) (b)
-#define CLACT_CVT_OUT(f) (f)
+#define CLACT_RAW_LD(p, i) CLACT_CAT(vload, CLACT_VEC)(0, (p) + (i))
+#define CLACT_RAW_ST(p, i, v) CLACT_CAT(vstore, CLACT_VEC)((v), 0, (p) + (i))
 #endif
-#define CLACT_LDV(p, i, arr) do { clact_vec_u u_; u_.v = CLACT_CAT(vload, CLACT_VEC)(0, (p) + (i)); \
-        for (int k_ = 0; k_ < CLACT_VEC; ++k_) (arr)[k_] = CLACT_CVT_IN(u_.a[k_]); } while (0)
-#define CLACT_STV(p, i, arr) do { clact_vec_u u_;                                                  \
-        for (int k_ = 0; k_ < CLACT_VEC; ++k_) u_.a[k_] = CLACT_CVT_OUT((arr)[k_]);                 \
-        CLACT_CAT(vstore, CLACT_VEC)(u_.v, 0, (p) + (i)); } while (0)
+#if CLACT_DTYPE == 1
+#define CLACT_VFROM_BITS clact_half_to_float_v
+#define CLACT_VTO_BITS clact_float_to_half_v
+#elif CLACT_DTYPE == 2
+#define CLACT_VFROM_BITS clact_bf16_to_float_v
+#define CLACT_VTO_BITS clact_float_to_bf16_v
 #endif
+inline realv clact_ldv(const global store_t *p, size_t i)
+{
+#ifdef CLACT_VFROM_BITS
+    return CLACT_VFROM_BITS(CLACT_RAW_LD(p, i));
+#else
+    return CLACT_RAW_LD(p, i);
+#endif
+}
+inline void clact_stv(global store_t *p, size_t i, realv v)
+{
+#ifdef CLACT_VTO_BITS
+    CLACT_RAW_ST(p, i, CLACT_VTO_BITS(v));
+#else
+    CLACT_RAW_ST(p, i, v);
+#endif
+}
+#endif
+typedef union { realv v; real a[CLACT_VEC]; } clact_lanes;
+inline realv clact_ldt(const global store_t *p, size_t i, size_t m)
+{
+    clact_lanes u;
+    u.v = (realv)0;
+    for (size_t k = 0; k < m; ++k) u.a[k] = clact_ld(p, i + k);
+    return u.v;
+}
+inline void clact_stt(global store_t *p, size_t i, size_t m, realv v)
+{
+    clact_lanes u;
+    u.v = v;
+    for (size_t k = 0; k < m; ++k) clact_st(p, i + k, u.a[k]);
+}
+/* the same as arrays of CLACT_VEC elements, for kernels that keep per-lane
+ * state in arrays */
+#define CLACT_LDV(p, i, arr) do { clact_lanes u_; u_.v = clact_ldv((p), (i));                       \
+        for (int k_ = 0; k_ < CLACT_VEC; ++k_) (arr)[k_] = u_.a[k_]; } while (0)
+#define CLACT_STV(p, i, arr) do { clact_lanes u_;                                                   \
+        for (int k_ = 0; k_ < CLACT_VEC; ++k_) u_.a[k_] = (arr)[k_];                                \
+        clact_stv((p), (i), u_.v); } while (0)
 
 #endif /* CLACT_TYPES_CL */

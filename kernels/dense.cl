@@ -30,8 +30,8 @@
 #endif
 
 #if CLACT_DENSE_IDENTITY
-inline real clact_dense_act(real x, real a, real b) { return x; }
-inline real clact_dense_dact(real x, real a, real b) { return (real)1; }
+inline realv clact_dense_act(realv x, realv a, realv b) { return x; }
+inline realv clact_dense_dact(realv x, realv a, realv b) { return (realv)1; }
 #else
 #define clact_dense_act CLACT_FWD
 #define clact_dense_dact CLACT_GRAD
@@ -41,6 +41,13 @@ inline real clact_dense_dact(real x, real a, real b) { return (real)1; }
 inline real clact_dense_p0(const global store_t *w, int wmode, size_t c, real p0)
 {
     return wmode == 2 ? clact_ld(w, c) : (wmode == 1 ? clact_ld(w, 0) : p0);
+}
+/* the same for the m <= CLACT_VEC columns from c0 on, per lane */
+inline realv clact_dense_p0v(const global store_t *w, int wmode, size_t c0, size_t m, real p0)
+{
+    if (wmode != 2) return (realv)clact_dense_p0(w, wmode, c0, p0);
+    if (m == CLACT_VEC) return clact_ldv(w, c0);
+    return clact_ldt(w, c0, m);
 }
 
 /* ---- forward epilogue: y = act(acc + b), optionally z = acc + b --------
@@ -60,25 +67,18 @@ kernel void clact_dense_fwd(const global store_t *acc, ulong acc_off, global sto
     y += y_off + base;
     z += z_off + base; /* unused unless has_z */
     b += b_off + c0;
-    if (c0 + CLACT_VEC <= N && wmode != 2) {
-        real v[CLACT_VEC], bv[CLACT_VEC];
-        CLACT_LDV(acc, 0, v);
-        if (has_b) {
-            CLACT_LDV(b, 0, bv);
-            for (int k = 0; k < CLACT_VEC; ++k) v[k] += bv[k];
-        }
-        if (has_z) CLACT_STV(z, 0, v);
-        const real a = clact_dense_p0(w, wmode, 0, p0);
-        for (int k = 0; k < CLACT_VEC; ++k) v[k] = clact_dense_act(v[k], a, p1);
-        CLACT_STV(y, 0, v);
+    const realv a = clact_dense_p0v(w, wmode, c0, min((size_t)N - c0, (size_t)CLACT_VEC), p0);
+    if (c0 + CLACT_VEC <= N) {
+        realv v = clact_ldv(acc, 0);
+        if (has_b) v += clact_ldv(b, 0);
+        if (has_z) clact_stv(z, 0, v);
+        clact_stv(y, 0, clact_dense_act(v, a, p1));
     } else {
-        const size_t e = min((size_t)N - c0, (size_t)CLACT_VEC);
-        for (size_t k = 0; k < e; ++k) {
-            real t = clact_ld(acc, k);
-            if (has_b) t += clact_ld(b, k);
-            if (has_z) clact_st(z, k, t);
-            clact_st(y, k, clact_dense_act(t, clact_dense_p0(w, wmode, c0 + k, p0), p1));
-        }
+        const size_t m = (size_t)N - c0;
+        realv v = clact_ldt(acc, 0, m);
+        if (has_b) v += clact_ldt(b, 0, m);
+        if (has_z) clact_stt(z, 0, m, v);
+        clact_stt(y, 0, m, clact_dense_act(v, a, p1));
     }
 }
 
@@ -90,9 +90,9 @@ kernel void clact_dense_fwd(const global store_t *acc, ulong acc_off, global sto
  * clact_dense_bwd_final adds the partials of a column in order, so the
  * result depends on the shape only, never on timing.
  * dz, part_db and part_dw may each be NULL (not wanted). */
-inline void clact_dense_kahan(real *s, real *c, real v)
+inline void clact_dense_kahan(realv *s, realv *c, realv v)
 {
-    const real yk = v - *c, t = *s + yk;
+    const realv yk = v - *c, t = *s + yk;
     *c = (t - *s) - yk;
     *s = t;
 }
@@ -108,38 +108,27 @@ kernel void clact_dense_bwd(const global store_t *s, ulong s_off, const global s
     const size_t rb = p * chunk, re = min((size_t)M, rb + (size_t)chunk);
     s += s_off;
     dy += dy_off;
-    real a[CLACT_VEC], sb[CLACT_VEC], cb[CLACT_VEC], sw[CLACT_VEC], cw[CLACT_VEC];
-    for (int k = 0; k < CLACT_VEC; ++k) {
-        a[k] = clact_dense_p0(w, wmode, c0 + min((size_t)k, nc - 1), p0);
-        sb[k] = cb[k] = sw[k] = cw[k] = 0;
-    }
-    if (nc == CLACT_VEC) {
-        for (size_t r = rb; r < re; ++r) {
-            const size_t base = r * N + c0;
-            real t[CLACT_VEC], g[CLACT_VEC], d[CLACT_VEC];
-            CLACT_LDV(s, base, t);
-            CLACT_LDV(dy, base, g);
-            for (int k = 0; k < CLACT_VEC; ++k) {
-                d[k] = g[k] * clact_dense_dact(t[k], a[k], p1);
-                clact_dense_kahan(&sb[k], &cb[k], d[k]);
-                clact_dense_kahan(&sw[k], &cw[k], t[k] <= 0 ? t[k] * g[k] : (real)0);
-            }
-            if (dz) CLACT_STV(dz, base, d);
+    const realv a = clact_dense_p0v(w, wmode, c0, nc, p0);
+    realv sb = 0, cb = 0, sw = 0, cw = 0;
+    for (size_t r = rb; r < re; ++r) {
+        const size_t base = r * N + c0;
+        /* lanes past nc hold 0 and are never stored */
+        const realv t = nc == CLACT_VEC ? clact_ldv(s, base) : clact_ldt(s, base, nc);
+        const realv g = nc == CLACT_VEC ? clact_ldv(dy, base) : clact_ldt(dy, base, nc);
+        const realv d = g * clact_dense_dact(t, a, p1);
+        clact_dense_kahan(&sb, &cb, d);
+        clact_dense_kahan(&sw, &cw, t <= 0 ? t * g : (realv)0);
+        if (dz) {
+            if (nc == CLACT_VEC) clact_stv(dz, base, d);
+            else clact_stt(dz, base, nc, d);
         }
-    } else {
-        for (size_t r = rb; r < re; ++r)
-            for (size_t k = 0; k < nc; ++k) {
-                const size_t idx = r * N + c0 + k;
-                const real t = clact_ld(s, idx), g = clact_ld(dy, idx);
-                const real d = g * clact_dense_dact(t, a[k], p1);
-                if (dz) clact_st(dz, idx, d);
-                clact_dense_kahan(&sb[k], &cb[k], d);
-                clact_dense_kahan(&sw[k], &cw[k], t <= 0 ? t * g : (real)0);
-            }
     }
+    clact_lanes ub, uw;
+    ub.v = sb;
+    uw.v = sw;
     for (size_t k = 0; k < nc; ++k) {
-        if (part_db) part_db[p * N + c0 + k] = sb[k];
-        if (part_dw) part_dw[p * N + c0 + k] = sw[k];
+        if (part_db) part_db[p * N + c0 + k] = ub.a[k];
+        if (part_dw) part_dw[p * N + c0 + k] = uw.a[k];
     }
 }
 

@@ -1,7 +1,8 @@
 /* elementwise.cl - the generic activation kernels, specialised by -D
  * (see clact_types.cl). One work-item handles CLACT_VEC consecutive
- * elements; the last one handles the tail element by element, so any n
- * works without a rebuild. Offsets and sizes are in elements.
+ * elements as one realv; the last one loads its tail into the first lanes
+ * (clact_ldt), so any n works without a rebuild. Offsets and sizes are in
+ * elements.
  *
  * The op is chosen by CLACT_FWD / CLACT_GRAD: clact_fwd_<op>,
  * clact_grad_<op> (from x) or clact_grady_<op> (from y), from clact_ops.cl.
@@ -30,12 +31,10 @@ kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, u
     x += x_off;
     y += y_off;
     if (i + CLACT_VEC <= n) {
-        real v[CLACT_VEC];
-        CLACT_LDV(x, i, v);
-        for (int k = 0; k < CLACT_VEC; ++k) v[k] = CLACT_FWD(v[k], p0, p1);
-        CLACT_STV(y, i, v);
-    } else {
-        for (size_t j = i; j < n; ++j) clact_st(y, j, CLACT_FWD(clact_ld(x, j), p0, p1));
+        clact_stv(y, i, CLACT_FWD(clact_ldv(x, i), p0, p1));
+    } else if (i < n) {
+        const size_t m = n - i;
+        clact_stt(y, i, m, CLACT_FWD(clact_ldt(x, i, m), p0, p1));
     }
 }
 
@@ -47,30 +46,24 @@ kernel void clact_bwd(const global store_t *s, ulong s_off, const global store_t
     dy += dy_off;
     dx += dx_off;
     if (i + CLACT_VEC <= n) {
-        real v[CLACT_VEC], g[CLACT_VEC];
-        CLACT_LDV(s, i, v);
-        CLACT_LDV(dy, i, g);
-        for (int k = 0; k < CLACT_VEC; ++k) v[k] = g[k] * CLACT_GRAD(v[k], p0, p1);
-        CLACT_STV(dx, i, v);
-    } else {
-        for (size_t j = i; j < n; ++j)
-            clact_st(dx, j, clact_ld(dy, j) * CLACT_GRAD(clact_ld(s, j), p0, p1));
+        clact_stv(dx, i, clact_ldv(dy, i) * CLACT_GRAD(clact_ldv(s, i), p0, p1));
+    } else if (i < n) {
+        const size_t m = n - i;
+        clact_stt(dx, i, m, clact_ldt(dy, i, m) * CLACT_GRAD(clact_ldt(s, i, m), p0, p1));
     }
 }
 
-/* plain copy at the same vector width: the bandwidth yardstick */
+/* plain copy of the stored bits at the same vector width: the bandwidth
+ * yardstick */
 kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, ulong y_off, ulong n)
 {
     const size_t i = get_global_id(0) * CLACT_VEC;
     x += x_off;
     y += y_off;
-    if (i + CLACT_VEC <= n) {
-        real v[CLACT_VEC];
-        CLACT_LDV(x, i, v);
-        CLACT_STV(y, i, v);
-    } else {
-        for (size_t j = i; j < n; ++j) clact_st(y, j, clact_ld(x, j));
-    }
+    if (i + CLACT_VEC <= n)
+        CLACT_RAW_ST(y, i, CLACT_RAW_LD(x, i));
+    else
+        for (size_t j = i; j < n; ++j) y[j] = x[j];
 }
 
 /* ---- prelu: weight per channel; x viewed as [outer, C, inner] --------- */
@@ -87,6 +80,18 @@ inline void clact_divmod(size_t i, size_t d, size_t *q, size_t *r)
         *q = i / d;
         *r = i - *q * d;
     }
+}
+
+/* the channel weights of m consecutive elements from (r, c) on, per lane */
+inline realv clact_prelu_lanes(const global store_t *w, size_t m, size_t r, size_t c, size_t inner, size_t C)
+{
+    clact_lanes u;
+    u.v = (realv)0;
+    for (size_t k = 0; k < m; ++k) {
+        u.a[k] = clact_ld(w, c);
+        if (++r == inner) { r = 0; if (++c == C) c = 0; }
+    }
+    return u.v;
 }
 
 /* i = (o * C + c) * inner + r: r and c of element i */
@@ -107,18 +112,11 @@ kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t
     size_t r, c;
     clact_split(i, inner, C, &r, &c);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) { /* one channel: vector path */
-        const real wc = clact_ld(w, c);
-        real v[CLACT_VEC];
-        CLACT_LDV(x, i, v);
-        for (int k = 0; k < CLACT_VEC; ++k) v[k] = clact_fwd_prelu(v[k], wc, 0);
-        CLACT_STV(y, i, v);
+        clact_stv(y, i, clact_fwd_prelu(clact_ldv(x, i), clact_ld(w, c), 0));
         return;
     }
-    const size_t e = min((size_t)n, i + CLACT_VEC);
-    for (size_t j = i; j < e; ++j) {
-        clact_st(y, j, clact_fwd_prelu(clact_ld(x, j), clact_ld(w, c), 0));
-        if (++r == inner) { r = 0; if (++c == C) c = 0; }
-    }
+    const size_t m = min((size_t)n - i, (size_t)CLACT_VEC);
+    clact_stt(y, i, m, clact_fwd_prelu(clact_ldt(x, i, m), clact_prelu_lanes(w, m, r, c, inner, C), 0));
 }
 
 kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
@@ -133,19 +131,12 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
     size_t r, c;
     clact_split(i, inner, C, &r, &c);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) {
-        const real wc = clact_ld(w, c);
-        real v[CLACT_VEC], g[CLACT_VEC];
-        CLACT_LDV(x, i, v);
-        CLACT_LDV(dy, i, g);
-        for (int k = 0; k < CLACT_VEC; ++k) v[k] = g[k] * clact_grad_prelu(v[k], wc, 0);
-        CLACT_STV(dx, i, v);
+        clact_stv(dx, i, clact_ldv(dy, i) * clact_grad_prelu(clact_ldv(x, i), clact_ld(w, c), 0));
         return;
     }
-    const size_t e = min((size_t)n, i + CLACT_VEC);
-    for (size_t j = i; j < e; ++j) {
-        clact_st(dx, j, clact_ld(dy, j) * clact_grad_prelu(clact_ld(x, j), clact_ld(w, c), 0));
-        if (++r == inner) { r = 0; if (++c == C) c = 0; }
-    }
+    const size_t m = min((size_t)n - i, (size_t)CLACT_VEC);
+    const realv wl = clact_prelu_lanes(w, m, r, c, inner, C);
+    clact_stt(dx, i, m, clact_ldt(dy, i, m) * clact_grad_prelu(clact_ldt(x, i, m), wl, 0));
 }
 
 /* Weight gradient, pass 1: work-group g handles channel g / P, chunk g % P
@@ -268,23 +259,21 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     size_t r, o;
     clact_divmod(i, blk, &o, &r);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) { /* one block: vector path */
-        real v[CLACT_VEC], p[CLACT_VEC];
-        CLACT_LDV(x, i, v);
-        for (int k = 0; k < CLACT_VEC; ++k) {
-            p[k] = clact_fwd_relu(v[k], 0, 0);
-            v[k] = clact_fwd_relu(-v[k], 0, 0);
-        }
+        const realv v = clact_ldv(x, i);
         const size_t pos = o * 2 * blk + r;
-        CLACT_STV(y, pos, p);
-        CLACT_STV(y, pos + blk, v);
+        clact_stv(y, pos, clact_fwd_relu(v, 0, 0));
+        clact_stv(y, pos + blk, clact_fwd_relu(-v, 0, 0));
         return;
     }
-    const size_t e = min((size_t)n, i + CLACT_VEC);
-    for (size_t j = i; j < e; ++j) {
-        const real v = clact_ld(x, j);
+    const size_t m = min((size_t)n - i, (size_t)CLACT_VEC);
+    const realv v = clact_ldt(x, i, m);
+    clact_lanes p, q;
+    p.v = clact_fwd_relu(v, 0, 0);
+    q.v = clact_fwd_relu(-v, 0, 0);
+    for (size_t k = 0; k < m; ++k) {
         const size_t pos = o * 2 * blk + r;
-        clact_st(y, pos, clact_fwd_relu(v, 0, 0));
-        clact_st(y, pos + blk, clact_fwd_relu(-v, 0, 0));
+        clact_st(y, pos, p.a[k]);
+        clact_st(y, pos + blk, q.a[k]);
         if (++r == blk) { r = 0; ++o; }
     }
 }
@@ -301,24 +290,28 @@ kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global s
     const size_t blk = C * inner;
     size_t r, o;
     clact_divmod(i, blk, &o, &r);
+    realv v, gp, gn;
+    size_t m = CLACT_VEC;
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) {
         const size_t pos = o * 2 * blk + r;
-        real v[CLACT_VEC], gp[CLACT_VEC], gn[CLACT_VEC];
-        CLACT_LDV(x, i, v);
-        CLACT_LDV(dy, pos, gp);
-        CLACT_LDV(dy, pos + blk, gn);
-        for (int k = 0; k < CLACT_VEC; ++k)
-            v[k] = gp[k] * clact_grad_relu(v[k], 0, 0) - gn[k] * clact_grad_relu(-v[k], 0, 0);
-        CLACT_STV(dx, i, v);
-        return;
+        v = clact_ldv(x, i);
+        gp = clact_ldv(dy, pos);
+        gn = clact_ldv(dy, pos + blk);
+    } else { /* crosses a block or the end: gather dy lane by lane */
+        m = min((size_t)n - i, (size_t)CLACT_VEC);
+        v = clact_ldt(x, i, m);
+        clact_lanes up, un;
+        up.v = un.v = (realv)0;
+        for (size_t k = 0; k < m; ++k) {
+            const size_t pos = o * 2 * blk + r;
+            up.a[k] = clact_ld(dy, pos);
+            un.a[k] = clact_ld(dy, pos + blk);
+            if (++r == blk) { r = 0; ++o; }
+        }
+        gp = up.v;
+        gn = un.v;
     }
-    const size_t e = min((size_t)n, i + CLACT_VEC);
-    for (size_t j = i; j < e; ++j) {
-        const real v = clact_ld(x, j);
-        const size_t pos = o * 2 * blk + r;
-        const real g = clact_ld(dy, pos) * clact_grad_relu(v, 0, 0)
-                     - clact_ld(dy, pos + blk) * clact_grad_relu(-v, 0, 0);
-        clact_st(dx, j, g);
-        if (++r == blk) { r = 0; ++o; }
-    }
+    const realv g = gp * clact_grad_relu(v, 0, 0) - gn * clact_grad_relu(-v, 0, 0);
+    if (m == CLACT_VEC) clact_stv(dx, i, g);
+    else clact_stt(dx, i, m, g);
 }

@@ -16,9 +16,9 @@ typedef struct tuning_row {
 /* first match wins; the last row is the default */
 static const tuning_row table[] = {
     {"NVIDIA", CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256},
-    {"Portable Computing Language", CL_DEVICE_TYPE_CPU, {8, 8, 8, 4}, 0},
+    {"Portable Computing Language", CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0},
     {NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256},
-    {NULL, CL_DEVICE_TYPE_CPU, {8, 8, 8, 4}, 0},
+    {NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0},
     {NULL, 0, {4, 8, 8, 2}, 0},
 };
 
