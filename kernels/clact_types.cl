@@ -18,6 +18,9 @@
 #ifndef CLACT_VEC
 #define CLACT_VEC 4
 #endif
+#ifndef CLACT_CPU
+#define CLACT_CPU 0 /* 1: a CPU device (memory access patterns) */
+#endif
 
 #define CLACT_CAT_(a, b) a##b
 #define CLACT_CAT(a, b) CLACT_CAT_(a, b)
@@ -152,14 +155,11 @@ inline void clact_stv(global store_t *p, size_t i, realv v) { clact_st(p, i, v);
 #define CLACT_RAW_ST(p, i, v) ((p)[i] = (v))
 #else
 /* CLACT_VEC stored elements as one vector, without conversion.
- * CLACT_VPTR 1 (the host sets it for CPU devices): through a vector type
+ * CLACT_CPU 1 (the host sets it for CPU devices): through a vector type
  * whose alignment is lowered to the element's, which a CPU compiler turns
  * into one unaligned vector move; some vloadn/vstoren of 16-bit elements
  * are split into one store per element there. Elsewhere vloadn/vstoren. */
-#ifndef CLACT_VPTR
-#define CLACT_VPTR 0
-#endif
-#if CLACT_VPTR
+#if CLACT_CPU
 typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T)))) clact_raw_v;
 #define CLACT_RAW_LD(p, i) (*(const global clact_raw_v *)((p) + (i)))
 #define CLACT_RAW_ST(p, i, v) (*(global clact_raw_v *)((p) + (i)) = (v))

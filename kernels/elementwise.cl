@@ -141,7 +141,10 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
 
 /* Weight gradient, pass 1: work-group g handles channel g / P, chunk g % P
  * of the channel's outer*inner positions; each work-item sums a strided
- * share, then a fixed-order tree. Deterministic for a given (shape, local
+ * share, then a fixed-order tree. With want_dx it also writes the input
+ * gradient dx = dy * prelu'(x) of the positions it visits (every element
+ * once): one pass over x and dy instead of two when the channel's blocks
+ * are long enough for vector access. Deterministic for a given (shape, local
  * size). Sums are kept in double where the device has it (the terms have
  * both signs, so a float sum of 10^6 of them could lose most digits);
  * otherwise in float with Kahan compensation per work-item. */
@@ -154,42 +157,63 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
 #if CLACT_HAS_FP64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef double acc_t;
+typedef CLACT_VT_(double) accv_t;
+typedef union { accv_t v; double a[CLACT_VEC]; } clact_acc_lanes;
+#define CLACT_TO_ACCV(v) CLACT_CAT(convert_, CLACT_VT_(double))(v)
+/* a comparison of realv as a mask of accv_t's element size */
+#define CLACT_ACC_MASK(m) CLACT_CAT(convert_, CLACT_VT_(long))(m)
 #else
 typedef real acc_t;
 #endif
 __attribute__((reqd_work_group_size(CLACT_RED_LOCAL, 1, 1)))
 kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
                                    ulong outer, ulong C, ulong inner, ulong P, ulong chunk,
-                                   global acc_t *partial)
+                                   global acc_t *partial, const global store_t *w, global store_t *dx,
+                                   ulong dx_off, int want_dx)
 {
     local acc_t sh[CLACT_RED_LOCAL];
     const size_t g = get_group_id(0), l = get_local_id(0);
     const size_t c = g / P, p = g % P, m = outer * inner;
     x += x_off;
     dy += dy_off;
-    const size_t b = p * chunk, e = min(m, b + chunk);
+    dx += dx_off;
+    const real wc = want_dx ? clact_ld(w, c) : (real)0;
+    const size_t b = p * chunk;
+#if CLACT_CPU
+    /* work-item l takes the l-th of CLACT_RED_LOCAL consecutive pieces:
+     * one thread runs the items of a group one after the other, so each
+     * streams through memory */
+    const size_t step = CLACT_VEC;
+    const size_t sub = ((chunk + CLACT_RED_LOCAL - 1) / CLACT_RED_LOCAL + CLACT_VEC - 1) / CLACT_VEC * CLACT_VEC;
+    const size_t e = min(m, min(b + chunk, b + (l + 1) * sub));
+    size_t j = b + l * sub, o, r;
+#else
     /* work-item l takes CLACT_VEC consecutive positions out of every
      * CLACT_RED_LOCAL * CLACT_VEC: vector loads, coalesced across items */
     const size_t step = (size_t)CLACT_RED_LOCAL * CLACT_VEC;
-    acc_t a[CLACT_VEC];
-    for (int k = 0; k < CLACT_VEC; ++k) a[k] = 0;
-#if !CLACT_HAS_FP64
+    const size_t e = min(m, b + chunk);
+    size_t j = b + l * CLACT_VEC, o, r;
+#endif
+#if CLACT_HAS_FP64
+    accv_t a = 0; /* per lane; summed in lane order at the end */
+    acc_t a0 = 0; /* the element-by-element path */
+#else
     acc_t comp = 0, s = 0;
 #endif
-    size_t j = b + l * CLACT_VEC, o, r;
     clact_divmod(j, inner, &o, &r); /* position j = o * inner + r */
     for (; j < e; j += step) {
         const size_t idx = (o * C + c) * inner + r;
         if (j + CLACT_VEC <= e && r + CLACT_VEC <= inner) {
-            real xv[CLACT_VEC], gv[CLACT_VEC];
-            CLACT_LDV(x, idx, xv);
-            CLACT_LDV(dy, idx, gv);
+            const realv xv = clact_ldv(x, idx), gv = clact_ldv(dy, idx);
+            if (want_dx) clact_stv(dx, idx, gv * clact_grad_prelu(xv, wc, 0));
 #if CLACT_HAS_FP64
-            for (int k = 0; k < CLACT_VEC; ++k) a[k] += xv[k] <= 0 ? (acc_t)xv[k] * (acc_t)gv[k] : (acc_t)0;
+            const accv_t prod = CLACT_TO_ACCV(xv) * CLACT_TO_ACCV(gv); /* exact */
+            a += CLACT_ACC_MASK(xv <= 0) ? prod : (accv_t)0;
 #else
-            for (int k = 0; k < CLACT_VEC; ++k) a[k] = xv[k] <= 0 ? xv[k] * gv[k] : (acc_t)0;
+            clact_lanes u;
+            u.v = xv <= 0 ? xv * gv : (realv)0;
             acc_t t = 0;
-            for (int k = 0; k < CLACT_VEC; ++k) t += a[k];
+            for (int k = 0; k < CLACT_VEC; ++k) t += u.a[k];
             const acc_t yk = t - comp; /* Kahan */
             const acc_t tt = s + yk;
             comp = (tt - s) - yk;
@@ -199,10 +223,15 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
             size_t oo = o, rr = r;
             for (size_t q = j; q < min(e, j + CLACT_VEC); ++q) {
                 const size_t id = (oo * C + c) * inner + rr;
-                const real xs = clact_ld(x, id);
-                const acc_t t = xs <= 0 ? (acc_t)xs * (acc_t)clact_ld(dy, id) : (acc_t)0;
+                const real xs = clact_ld(x, id), gs = clact_ld(dy, id);
+                if (want_dx) { /* lane 0 of a splat */
+                    clact_lanes u;
+                    u.v = gs * clact_grad_prelu((realv)xs, wc, 0);
+                    clact_st(dx, id, u.a[0]);
+                }
+                const acc_t t = xs <= 0 ? (acc_t)xs * (acc_t)gs : (acc_t)0;
 #if CLACT_HAS_FP64
-                a[0] += t;
+                a0 += t;
 #else
                 const acc_t yk = t - comp;
                 const acc_t tt = s + yk;
@@ -220,8 +249,10 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
         }
     }
 #if CLACT_HAS_FP64
-    acc_t s = 0;
-    for (int k = 0; k < CLACT_VEC; ++k) s += a[k];
+    clact_acc_lanes ua;
+    ua.v = a;
+    acc_t s = a0;
+    for (int k = 0; k < CLACT_VEC; ++k) s += ua.a[k];
 #endif
     sh[l] = s;
     barrier(CLK_LOCAL_MEM_FENCE);

@@ -201,10 +201,11 @@ clact_status clact_forward(clact_context *ctx, const clact_activation *act, cons
     return s;
 }
 
-/* prelu weight gradient: two deterministic passes (see elementwise.cl) */
+/* prelu weight gradient: two deterministic passes (see elementwise.cl);
+ * with dx, the first pass also writes the input gradient */
 static clact_status prelu_dweight(clact_context *ctx, clact_program *p, const call *k, cl_mem x, size_t x_off,
-                                  cl_mem dy, size_t dy_off, cl_mem dweight, cl_uint n_wait, const cl_event *wait,
-                                  cl_event *ev)
+                                  cl_mem dy, size_t dy_off, cl_mem dweight, cl_mem weight, cl_mem dx, size_t dx_off,
+                                  cl_uint n_wait, const cl_event *wait, cl_event *ev)
 {
     const size_t L = ctx->red_local, m = k->outer * k->inner;
     const size_t per_group = L * p->vec * 8; /* positions per work-group */
@@ -217,10 +218,14 @@ static clact_status prelu_dweight(clact_context *ctx, clact_program *p, const ca
     cl_mem partial = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, k->C * P * rsz, NULL, &err);
     if (!partial) return clact__fail((clact_status)err, "cannot allocate %zu partial sums (%d)", k->C * P, err);
     err = 0;
-    const cl_ulong xo = x_off, dyo = dy_off, outer = k->outer, C = k->C, inner = k->inner, Pl = P, ch = chunk;
+    const cl_ulong xo = x_off, dyo = dy_off, dxo = dx_off, outer = k->outer, C = k->C, inner = k->inner, Pl = P,
+                   ch = chunk;
+    const cl_int want_dx = dx != NULL;
+    cl_mem dxb = dx ? dx : x; /* unused without want_dx, but a valid buffer */
     cl_kernel a = p->kernel[CLACT_K_DW_PARTIAL], b = p->kernel[CLACT_K_DW_FINAL];
     SETARG(a, 0, x); SETARG(a, 1, xo); SETARG(a, 2, dy); SETARG(a, 3, dyo); SETARG(a, 4, outer);
     SETARG(a, 5, C); SETARG(a, 6, inner); SETARG(a, 7, Pl); SETARG(a, 8, ch); SETARG(a, 9, partial);
+    SETARG(a, 10, weight); SETARG(a, 11, dxb); SETARG(a, 12, dxo); SETARG(a, 13, want_dx);
     SETARG(b, 0, partial); SETARG(b, 1, Pl); SETARG(b, 2, dweight); SETARG(b, 3, C);
     clact_status s = CLACT_SUCCESS;
     cl_event e1 = NULL;
@@ -278,13 +283,19 @@ clact_status clact_backward(clact_context *ctx, const clact_activation *act, con
         cl_event dw_ev = NULL;
         cl_uint nw = n_wait;
         const cl_event *w = wait;
+        /* one pass for dx and dweight where the channel blocks are long
+         * enough for vector access; else the weight gradient first (it
+         * reads dy, which dx may overwrite in place), then dx */
+        const int fused = (flags & CLACT_OPF_WEIGHT) && dweight && k.n > 0 && k.inner >= 4 * (size_t)p->vec;
         if ((flags & CLACT_OPF_WEIGHT) && dweight) {
-            /* first: it reads dy, which dx may overwrite in place */
-            s = prelu_dweight(ctx, p, &k, xy, xy_off, dy, dy_off, dweight, n_wait, wait, &dw_ev);
+            s = prelu_dweight(ctx, p, &k, xy, xy_off, dy, dy_off, dweight, weight, fused ? dx : NULL, dx_off,
+                              n_wait, wait, fused ? done : &dw_ev);
             nw = 1;
             w = &dw_ev;
         }
-        if (s == CLACT_SUCCESS && k.n == 0) {
+        if (fused) {
+            /* done */
+        } else if (s == CLACT_SUCCESS && k.n == 0) {
             s = no_op(ctx, nw, w, done);
         } else if (s == CLACT_SUCCESS) {
             cl_int err = 0;

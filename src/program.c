@@ -25,7 +25,7 @@ void clact__build_options(const clact_context *ctx, const clact_variant *v, cons
     int n = snprintf(buf, cap,
                      "-cl-std=CL1.2 -DCLACT_EMBEDDED -DCLACT_DTYPE=%d -DCLACT_VEC=%u "
                      "-DCLACT_FWD=clact_fwd_%s -DCLACT_GRAD=clact_grad%s_%s -DCLACT_RED_LOCAL=%zu -DCLACT_HAS_FP64=%d"
-                     " -DCLACT_VPTR=%d",
+                     " -DCLACT_CPU=%d",
                      (int)v->dtype, l->vec, clact__ops[v->op].name, v->from_y ? "y" : "",
                      clact__ops[v->op].name, ctx->red_local, ctx->has_fp64,
                      (ctx->type & CL_DEVICE_TYPE_CPU) ? 1 : 0);

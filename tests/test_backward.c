@@ -456,6 +456,9 @@ START_TEST(test_prelu_dweight_axes)
         {4, {2, 3, 4, 5}, 0, 0}, {4, {2, 3, 4, 5}, 1, 0}, {4, {2, 3, 4, 5}, 2, 0}, {4, {2, 3, 4, 5}, -1, 0},
         {4, {2, 3, 4, 5}, 1, 1}, {1, {37}, 1, 1},         {2, {7, 1}, 1, 0},       {3, {1, 1, 9}, 2, 0},
         {2, {5, 3}, -2, 0},
+        /* long channel blocks: dx and dweight in one pass, blocks and
+         * chunks that are not a multiple of the vector width */
+        {3, {3, 2, 1007}, 1, 0}, {2, {3, 700}, 0, 0}, {1, {5000}, 0, 1},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; ++k) {
         clact_tensor t = tu_tensor(CLACT_F32, cases[k].ndim, cases[k].shape);
