@@ -516,6 +516,60 @@ START_TEST(test_prelu_dweight_axes)
 }
 END_TEST
 
+/* 16-bit and double storage: dx from the one-pass kernel (dweight wanted)
+ * is bit-identical to the plain backward kernel's, and dweight is the
+ * exact sum rounded once to the storage type (double sums, one rounding) */
+START_TEST(test_prelu_dweight_dtypes)
+{
+    static const clact_dtype types[] = {CLACT_F16, CLACT_BF16, CLACT_F64};
+    const size_t outer = 2, C = 3, inner = 301, n = outer * C * inner;
+    const size_t shape[3] = {outer, C, inner};
+    for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ++ti) {
+        const clact_dtype t = types[ti];
+        if (t == CLACT_F64 && !tu_has_f64()) continue;
+        const size_t esz = clact_dtype_size(t);
+        double *x = tu_random(t, n, -3, 3, 71 + ti), *dy = tu_random(t, n, -1, 1, 72 + ti);
+        double *w = tu_random(t, C, -1, 1, 73 + ti), dw[3];
+        long double want[3], mag[3];
+        dweight_ref(x, dy, outer, C, inner, want, mag);
+        clact_tensor ts = tu_tensor(t, 3, shape);
+        clact_activation a = tu_act(CLACT_OP_PRELU);
+        cl_mem bx = tu_upload(t, x, n), bdy = tu_upload(t, dy, n), bw = tu_upload(t, w, C);
+        cl_mem bdx1 = tu_buffer_n(t, n), bdx2 = tu_buffer_n(t, n), bdw = tu_buffer_n(t, C);
+        cl_event ev;
+        TU_ASSERT_OK(clact_backward(tu_ctx(), &a, &ts, CLACT_FROM_X, bx, 0, bdy, 0, bdx1, 0, bw, bdw, 0, NULL, &ev));
+        clWaitForEvents(1, &ev);
+        clReleaseEvent(ev);
+        TU_ASSERT_OK(clact_backward(tu_ctx(), &a, &ts, CLACT_FROM_X, bx, 0, bdy, 0, bdx2, 0, bw, NULL, 0, NULL, &ev));
+        clWaitForEvents(1, &ev);
+        clReleaseEvent(ev);
+        unsigned char *b1 = tu_alloc(n * esz), *b2 = tu_alloc(n * esz);
+        ck_assert(b1 && b2);
+        tu_read_bytes(bdx1, 0, b1, n * esz);
+        tu_read_bytes(bdx2, 0, b2, n * esz);
+        for (size_t i = 0; i < n * esz; i += esz)
+            ck_assert_msg(memcmp(b1 + i, b2 + i, esz) == 0, "%s: dx[%zu] differs with and without dweight",
+                          clact_dtype_name(t), i / esz);
+        tu_read(bdw, t, 0, dw, C);
+        const long double rel = t == CLACT_F16 ? 0x1p-10L : (t == CLACT_BF16 ? 0x1p-7L : 1e-12L);
+        for (size_t c = 0; c < C; ++c)
+            ck_assert_msg(fabsl(dw[c] - want[c]) <= rel * fabsl(want[c]) + 1e-9L * mag[c],
+                          "%s: dweight[%zu] = %.9g, want %.12Lg", clact_dtype_name(t), c, dw[c], want[c]);
+        tu_free(b1);
+        tu_free(b2);
+        tu_release(bx);
+        tu_release(bdy);
+        tu_release(bw);
+        tu_release(bdx1);
+        tu_release(bdx2);
+        tu_release(bdw);
+        tu_free(x);
+        tu_free(dy);
+        tu_free(w);
+    }
+}
+END_TEST
+
 /* dweight may be NULL; a zero-size tensor gives a zero weight gradient */
 START_TEST(test_prelu_dweight_optional_and_empty)
 {
@@ -610,6 +664,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_backward_inplace, 0, tu_ncfgs);
     tcase_add_test(tc, test_prelu_dweight_large);
     tcase_add_test(tc, test_prelu_dweight_axes);
+    tcase_add_test(tc, test_prelu_dweight_dtypes);
     tcase_add_test(tc, test_prelu_dweight_optional_and_empty);
     tcase_add_test(tc, test_crelu_backward_shapes);
     suite_add_tcase(s, tc);
