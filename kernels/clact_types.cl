@@ -176,7 +176,12 @@ typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T))))
 #endif
 inline realv clact_ldv(const global store_t *p, size_t i)
 {
-#ifdef CLACT_VFROM_BITS
+#if CLACT_DTYPE == 1 && CLACT_CPU
+    /* the core vload_half: CPUs with F16C convert 16 elements in one
+     * instruction, exactly and rounding to nearest even on the way back
+     * (the same results as the bit conversions) */
+    return CLACT_CAT(vload_half, CLACT_VEC)(0, (const global half *)(p + i));
+#elif defined(CLACT_VFROM_BITS)
     return CLACT_VFROM_BITS(CLACT_RAW_LD(p, i));
 #else
     return CLACT_RAW_LD(p, i);
@@ -184,7 +189,9 @@ inline realv clact_ldv(const global store_t *p, size_t i)
 }
 inline void clact_stv(global store_t *p, size_t i, realv v)
 {
-#ifdef CLACT_VTO_BITS
+#if CLACT_DTYPE == 1 && CLACT_CPU
+    CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)(v, 0, (global half *)(p + i));
+#elif defined(CLACT_VTO_BITS)
     CLACT_RAW_ST(p, i, CLACT_VTO_BITS(v));
 #else
     CLACT_RAW_ST(p, i, v);
