@@ -13,10 +13,14 @@ typedef struct tuning_row {
     size_t         local;
 } tuning_row;
 
-/* first match wins; the last row is the default */
+/* first match wins; the last row is the default. PoCL gets a fixed
+ * work-group size although it picks a good one itself: it compiles a
+ * kernel once per work-group size, and the one it picks follows the
+ * global size, so every new tensor size cost a code generation (0.1-1 s);
+ * 256 is as fast for large and small tensors and needs two. */
 static const tuning_row table[] = {
     {"NVIDIA", CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256},
-    {"Portable Computing Language", CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0},
+    {"Portable Computing Language", CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 256},
     {NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256},
     {NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0},
     {NULL, 0, {4, 8, 8, 2}, 0},
@@ -152,8 +156,9 @@ clact_status clact_tune(clact_context *ctx, size_t n, int save)
     size_t maxwg = 0;
     clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof maxwg, &maxwg, NULL);
     static const unsigned vecs[] = {1, 2, 4, 8, 16};
-    const size_t gpu_locals[] = {64, 128, 256, 512}, cpu_locals[] = {0};
+    /* CPUs: the vector width only; their table size stays (see table) */
     const int gpu = (ctx->type & CL_DEVICE_TYPE_GPU) != 0;
+    const size_t gpu_locals[] = {64, 128, 256, 512}, cpu_locals[] = {ctx->launch[0].local};
     const size_t *locals = gpu ? gpu_locals : cpu_locals;
     const size_t nlocals = gpu ? 4 : 1;
     clact_status s = CLACT_SUCCESS;
