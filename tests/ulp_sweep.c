@@ -1,0 +1,149 @@
+/* ulp_sweep.c - clact_ulp_sweep: the worst float32 error of each op over a
+ * large sample of the whole float range, forward and backward, against the
+ * long-double reference. A development tool (not a ctest test): run it on
+ * a formula change before landing it.
+ *
+ *   clact_ulp_sweep [--ops gelu,silu] [--step K] [--direction forward|backward|both]
+ *
+ * Inputs: every K-th float32 bit pattern (K odd, default 997, about 4.3
+ * million values; 97 gives 44 million), so every binade and both signs are
+ * sampled. dy = 1, so the backward result is f'(x). A NaN input must give
+ * NaN; for the others the distance to the exact value is scored in ulp of
+ * the result (ulp.h). Prints one line per op and direction: the largest
+ * error, the input where it occurred, how many results exceed the contract
+ * bound (4 ulp forward, 8 backward). Exits 1 if any result does, 77 when
+ * there is no OpenCL device. crelu is relu twice and is skipped. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define CHUNK ((size_t)1 << 22)
+
+typedef struct {
+    double      worst;
+    float       at;
+    size_t      over, nan_bad, n;
+} score;
+
+static void run_chunk(clact_op op, int backward, const float *x, size_t n, cl_mem bx, cl_mem bdy, cl_mem bout,
+                      cl_mem bw, float *out)
+{
+    clact_activation act;
+    clact_activation_init(&act, op);
+    act.axis = 0;
+    act.weight_count = op == CLACT_OP_PRELU ? 1 : 0;
+    const clact_tensor t = {CLACT_F32, 1, {n}};
+    cl_command_queue q = tu_queue();
+    clEnqueueWriteBuffer(q, bx, CL_TRUE, 0, n * sizeof *x, x, 0, NULL, NULL);
+    clact_status s = backward ? clact_backward(tu_ctx(), &act, &t, CLACT_FROM_X, bx, 0, bdy, 0, bout, 0, bw, NULL,
+                                               0, NULL, NULL)
+                              : clact_forward(tu_ctx(), &act, &t, bx, 0, bout, 0, bw, 0, NULL, NULL);
+    if (s != CLACT_SUCCESS) {
+        fprintf(stderr, "clact_ulp_sweep: %s: %s\n", clact_op_name(op), clact_last_error());
+        exit(2);
+    }
+    clEnqueueReadBuffer(q, bout, CL_TRUE, 0, n * sizeof *out, out, 0, NULL, NULL);
+}
+
+/* outside a Check test: the tu_ helpers that assert are not usable */
+static cl_mem buffer(size_t bytes)
+{
+    cl_int err;
+    cl_mem b = clCreateBuffer(tu_cl_context(), CL_MEM_READ_WRITE, bytes, NULL, &err);
+    if (!b) {
+        fprintf(stderr, "clact_ulp_sweep: cannot allocate %zu bytes (%d)\n", bytes, err);
+        exit(2);
+    }
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    const char *ops = "all";
+    unsigned long step = 997;
+    int fwd = 1, bwd = 1;
+    for (int i = 1; i < argc; ++i) {
+        if (!strcmp(argv[i], "--ops") && i + 1 < argc) ops = argv[++i];
+        else if (!strcmp(argv[i], "--step") && i + 1 < argc) step = strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--direction") && i + 1 < argc) {
+            const char *d = argv[++i];
+            fwd = !strcmp(d, "forward") || !strcmp(d, "both");
+            bwd = !strcmp(d, "backward") || !strcmp(d, "both");
+        } else {
+            fprintf(stderr, "usage: clact_ulp_sweep [--ops LIST] [--step K] [--direction forward|backward|both]\n");
+            return 2;
+        }
+    }
+    if (step == 0 || !(fwd || bwd)) {
+        fprintf(stderr, "clact_ulp_sweep: --step must be positive, --direction forward, backward or both\n");
+        return 2;
+    }
+    tu_init();
+    float *x = malloc(CHUNK * sizeof *x), *out = malloc(CHUNK * sizeof *out), *ones = malloc(CHUNK * sizeof *ones);
+    if (!x || !out || !ones) return 2;
+    for (size_t k = 0; k < CHUNK; ++k) ones[k] = 1.0f;
+    cl_mem bx = buffer(CHUNK * 4), bdy = buffer(CHUNK * 4), bout = buffer(CHUNK * 4), bw = buffer(4);
+    clEnqueueWriteBuffer(tu_queue(), bdy, CL_TRUE, 0, CHUNK * 4, ones, 0, NULL, NULL);
+    const uint64_t total = ((uint64_t)1 << 32) / step;
+    int bad = 0;
+    printf("%-12s %-9s %12s %14s %8s %8s\n", "op", "direction", "worst ulp", "at x", "over", "inputs");
+    for (int op = 0; op < CLACT_OP_COUNT; ++op) {
+        const char *name = clact_op_name((clact_op)op);
+        if (op == CLACT_OP_CRELU) continue;
+        if (strcmp(ops, "all")) { /* a comma-separated list */
+            const char *h = strstr(ops, name);
+            const size_t l = strlen(name);
+            int found = 0;
+            for (; h; h = strstr(h + 1, name))
+                if ((h == ops || h[-1] == ',') && (h[l] == ',' || h[l] == '\0')) found = 1;
+            if (!found) continue;
+        }
+        double p[2];
+        ref_defaults((clact_op)op, p);
+        const float w = (float)p[0];
+        clEnqueueWriteBuffer(tu_queue(), bw, CL_TRUE, 0, 4, &w, 0, NULL, NULL);
+        for (int dir = 0; dir < 2; ++dir) {
+            if ((dir == 0 && !fwd) || (dir == 1 && !bwd)) continue;
+            const double bound = dir ? 8.0 : 4.0;
+            score sc = {0, 0, 0, 0, 0};
+            for (uint64_t i0 = 0; i0 < total; i0 += CHUNK) {
+                const size_t n = (size_t)(total - i0 < CHUNK ? total - i0 : CHUNK);
+                for (size_t k = 0; k < n; ++k) {
+                    const uint32_t b = (uint32_t)((i0 + k) * step);
+                    memcpy(&x[k], &b, 4);
+                }
+                run_chunk((clact_op)op, dir, x, n, bx, bdy, bout, bw, out);
+                for (size_t k = 0; k < n; ++k) {
+                    ++sc.n;
+                    if (isnan(x[k])) {
+                        sc.nan_bad += !isnan(out[k]);
+                        continue;
+                    }
+                    const long double want = dir ? ref_grad((clact_op)op, p, x[k]) : ref_fwd((clact_op)op, p, x[k]);
+                    const double d = ulp_dist_f32(out[k], want);
+                    if (d > bound) ++sc.over;
+                    if (d > sc.worst || isnan(d)) {
+                        sc.worst = d;
+                        sc.at = x[k];
+                    }
+                }
+            }
+            printf("%-12s %-9s %12.3f %14.7g %8zu %8zu%s\n", name, dir ? "backward" : "forward", sc.worst,
+                   (double)sc.at, sc.over, sc.n, sc.nan_bad ? "  NaN lost" : "");
+            fflush(stdout);
+            bad |= sc.over != 0 || sc.nan_bad != 0;
+        }
+    }
+    clReleaseMemObject(bx);
+    clReleaseMemObject(bdy);
+    clReleaseMemObject(bout);
+    clReleaseMemObject(bw);
+    free(x);
+    free(out);
+    free(ones);
+    tu_fini();
+    return bad;
+}
