@@ -235,10 +235,12 @@ CLACT_INLINE realv clact_tanh(realv x)
 }
 
 /* a b sc (1 + em) 2^-EXPB (sc a power of two), with a b carried in two
- * pieces: two roundings, one of them on the small part, instead of three. */
+ * pieces: two roundings, one of them on the small part, instead of three.
+ * a sc is exact, so scaling first saves scaling the low piece. */
 CLACT_INLINE realv clact_prod3(realv a, realv b, realv sc, realv em)
 {
-    const realv p = a * b * sc, pl = fma(a, b, -a * b) * sc;
+    const realv as = a * sc;
+    const realv p = as * b, pl = fma(as, b, -p);
     return (fma(p, em, pl) + p) * CLACT_EXPB_INV;
 }
 
@@ -263,15 +265,16 @@ CLACT_INLINE realv clact_gelu_h(realv ac, realv *q)
     const realv s = hi + lo, sl = lo - (s - hi);       /* a + 2 = s + sl */
     const realv r = 1.0f / s;
     const realv h0 = ac * r;                            /* a/(a + 2), refined */
-    const realv h = fma(fma(-h0, s, ac) - h0 * sl, r, h0);
-    *q = fma(CLACT_K(2.0f), h, CLACT_K(-1.0f));                           /* (a - 2)/(a + 2) */
+    const realv h = fma(fma(-h0, sl, fma(-h0, s, ac)), r, h0);
+    *q = (h + h) - 1.0f; /* (a - 2)/(a + 2), one rounding; adds, not multiplies */
     return h;
 }
 /* e^(-a^2/2) 2^EXPB = sc (1 + em) */
 CLACT_INLINE realv clact_gelu_e(realv ac, realv *em)
 {
-    const realv s = ac * ac, sl = fma(ac, ac, -s);
-    return clact_expb2(-0.5f * s, -0.5f * sl, em);
+    const realv hs = -0.5f * ac; /* exact: -a^2/2 = s + sl, one product */
+    const realv s = ac * hs, sl = fma(ac, hs, -s);
+    return clact_expb2(s, sl, em);
 }
 CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
