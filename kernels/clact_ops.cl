@@ -399,4 +399,15 @@ CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
 /* 1 - y^2 in one rounding */
 CLACT_INLINE realv clact_grady_tanh(realv y, realv p0, realv p1) { return fma(-y, y, CLACT_K((realv)1)); }
 
+/* The op of this build. The host names its functions directly
+ * (-DCLACT_FWD=clact_fwd_gelu -DCLACT_GRAD=clact_grad_gelu): pasting an op
+ * name such as `tanh` would expand a vendor's builtin-renaming macro of the
+ * same name. relu when compiled standalone. */
+#ifndef CLACT_FWD
+#define CLACT_FWD clact_fwd_relu
+#endif
+#ifndef CLACT_GRAD
+#define CLACT_GRAD clact_grad_relu
+#endif
+
 #endif /* CLACT_OPS_CL */

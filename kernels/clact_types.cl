@@ -144,6 +144,14 @@ inline void clact_st(global store_t *p, size_t i, real v)
 #endif
 }
 
+/* s += v with Kahan compensation c (s and c lvalues of type T) */
+#define CLACT_KAHAN(T, s, c, v)                                                                     \
+    do {                                                                                           \
+        const T y_ = (v) - (c), t_ = (s) + y_;                                                     \
+        (c) = (t_ - (s)) - y_;                                                                     \
+        (s) = t_;                                                                                  \
+    } while (0)
+
 /* ---- realv loads and stores ----------------------------------------------
  * clact_ldv/clact_stv: CLACT_VEC consecutive elements at p + i (no
  * alignment needed). clact_ldt/clact_stt: the first m < CLACT_VEC of them

@@ -22,12 +22,6 @@
 #ifndef CLACT_DENSE_IDENTITY
 #define CLACT_DENSE_IDENTITY 0
 #endif
-#ifndef CLACT_FWD
-#define CLACT_FWD clact_fwd_relu
-#endif
-#ifndef CLACT_GRAD
-#define CLACT_GRAD clact_grad_relu
-#endif
 
 #if CLACT_DENSE_IDENTITY
 inline realv clact_dense_act(realv x, realv a, realv b) { return x; }
@@ -90,13 +84,6 @@ kernel void clact_dense_fwd(const global store_t *acc, ulong acc_off, global sto
  * clact_dense_bwd_final adds the partials of a column in order, so the
  * result depends on the shape only, never on timing.
  * dz, part_db and part_dw may each be NULL (not wanted). */
-inline void clact_dense_kahan(realv *s, realv *c, realv v)
-{
-    const realv yk = v - *c, t = *s + yk;
-    *c = (t - *s) - yk;
-    *s = t;
-}
-
 kernel void clact_dense_bwd(const global store_t *s, ulong s_off, const global store_t *dy, ulong dy_off,
                             global store_t *dz, ulong M, ulong N, ulong chunk,
                             const global store_t *w, int wmode, real p0, real p1,
@@ -116,8 +103,8 @@ kernel void clact_dense_bwd(const global store_t *s, ulong s_off, const global s
         const realv t = nc == CLACT_VEC ? clact_ldv(s, base) : clact_ldt(s, base, nc);
         const realv g = nc == CLACT_VEC ? clact_ldv(dy, base) : clact_ldt(dy, base, nc);
         const realv d = g * clact_dense_dact(t, a, p1);
-        clact_dense_kahan(&sb, &cb, d);
-        clact_dense_kahan(&sw, &cw, t <= 0 ? t * g : (realv)0);
+        CLACT_KAHAN(realv, sb, cb, d);
+        CLACT_KAHAN(realv, sw, cw, t <= 0 ? t * g : (realv)0);
         if (dz) {
             if (nc == CLACT_VEC) clact_stv(dz, base, d);
             else clact_stt(dz, base, nc, d);
@@ -136,12 +123,7 @@ kernel void clact_dense_bwd(const global store_t *s, ulong s_off, const global s
 inline real clact_dense_sum(const global real *v, size_t n, size_t stride)
 {
     real s = 0, comp = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const real yk = v[i * stride] - comp;
-        const real t = s + yk;
-        comp = (t - s) - yk;
-        s = t;
-    }
+    for (size_t i = 0; i < n; ++i) CLACT_KAHAN(real, s, comp, v[i * stride]);
     return s;
 }
 

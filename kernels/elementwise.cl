@@ -13,16 +13,6 @@
 #include "clact_ops.cl"
 #endif
 
-/* The host names the op's functions directly (-DCLACT_FWD=clact_fwd_gelu
- * -DCLACT_GRAD=clact_grad_gelu): pasting an op name such as `tanh` would
- * expand a vendor's builtin-renaming macro of the same name. */
-#ifndef CLACT_FWD
-#define CLACT_FWD clact_fwd_relu
-#endif
-#ifndef CLACT_GRAD
-#define CLACT_GRAD clact_grad_relu
-#endif
-
 /* ---- plain elementwise ops ------------------------------------------- */
 kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
                       ulong n, real p0, real p1)
@@ -214,10 +204,7 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
             u.v = xv <= 0 ? xv * gv : (realv)0;
             acc_t t = 0;
             for (int k = 0; k < CLACT_VEC; ++k) t += u.a[k];
-            const acc_t yk = t - comp; /* Kahan */
-            const acc_t tt = s + yk;
-            comp = (tt - s) - yk;
-            s = tt;
+            CLACT_KAHAN(acc_t, s, comp, t);
 #endif
         } else { /* crosses an outer block or the end: element by element */
             size_t oo = o, rr = r;
@@ -233,10 +220,7 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
 #if CLACT_HAS_FP64
                 a0 += t;
 #else
-                const acc_t yk = t - comp;
-                const acc_t tt = s + yk;
-                comp = (tt - s) - yk;
-                s = tt;
+                CLACT_KAHAN(acc_t, s, comp, t);
 #endif
                 if (++rr == inner) { rr = 0; ++oo; }
             }
@@ -269,12 +253,7 @@ kernel void clact_prelu_dw_final(const global acc_t *partial, ulong P, global st
     const size_t c = get_global_id(0);
     if (c >= C) return;
     acc_t s = 0, comp = 0;
-    for (size_t p = 0; p < P; ++p) { /* Kahan */
-        const acc_t yk = partial[c * P + p] - comp;
-        const acc_t t = s + yk;
-        comp = (t - s) - yk;
-        s = t;
-    }
+    for (size_t p = 0; p < P; ++p) CLACT_KAHAN(acc_t, s, comp, partial[c * P + p]);
     clact_st(dw, c, (real)s);
 }
 

@@ -11,7 +11,7 @@ typedef struct call {
     size_t esz;
 } call;
 
-static clact_status check_wait(cl_uint n_wait, const cl_event *wait)
+clact_status clact__check_wait(cl_uint n_wait, const cl_event *wait)
 {
     if ((n_wait > 0) != (wait != NULL))
         return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "event wait list: n_wait %u with wait %s", n_wait,
@@ -86,8 +86,7 @@ static clact_status mem_size(cl_mem m, const char *what, size_t *bytes)
     return CLACT_SUCCESS;
 }
 
-/* Buffer m must hold `count` elements from element offset `off`. */
-static clact_status check_buffer(cl_mem m, const char *what, size_t off, size_t count, size_t esz)
+clact_status clact__check_buffer(cl_mem m, const char *what, size_t off, size_t count, size_t esz)
 {
     size_t bytes = 0;
     clact_status s = mem_size(m, what, &bytes);
@@ -118,19 +117,17 @@ static size_t global_size(size_t work, size_t local)
 
 #define SETARG(kern, i, v) err |= clSetKernelArg((kern), (i), sizeof(v), &(v))
 
-/* scalar parameters as the kernel's `real` */
+cl_int clact__set_real(cl_kernel k, cl_uint i, clact_dtype t, double v)
+{
+    if (t == CLACT_F64) return clSetKernelArg(k, i, sizeof v, &v);
+    const float f = (float)v;
+    return clSetKernelArg(k, i, sizeof f, &f);
+}
+
+/* the op's two scalar parameters */
 static cl_int set_params(cl_kernel kern, cl_uint i, const call *k, double p0, double p1)
 {
-    cl_int err = 0;
-    if (k->v.dtype == CLACT_F64) {
-        SETARG(kern, i, p0);
-        SETARG(kern, i + 1, p1);
-    } else {
-        const float f0 = (float)p0, f1 = (float)p1;
-        SETARG(kern, i, f0);
-        SETARG(kern, i + 1, f1);
-    }
-    return err;
+    return clact__set_real(kern, i, k->v.dtype, p0) | clact__set_real(kern, i + 1, k->v.dtype, p1);
 }
 
 static clact_status enqueue(clact_context *ctx, cl_kernel kern, size_t work, size_t local, cl_uint n_wait,
@@ -142,7 +139,7 @@ static clact_status enqueue(clact_context *ctx, cl_kernel kern, size_t work, siz
     return CLACT_SUCCESS;
 }
 
-static clact_status no_op(clact_context *ctx, cl_uint n_wait, const cl_event *wait, cl_event *done)
+clact_status clact__marker(clact_context *ctx, cl_uint n_wait, const cl_event *wait, cl_event *done)
 {
     if (!done) return CLACT_SUCCESS;
     cl_int err = clEnqueueMarkerWithWaitList(ctx->queue, n_wait, wait, done);
@@ -164,14 +161,14 @@ clact_status clact_forward(clact_context *ctx, const clact_activation *act, cons
     call k;
     clact_status s = prepare(ctx, act, t, &k);
     if (s) return s;
-    if ((s = check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     const unsigned flags = clact__ops[act->op].flags;
     const size_t ny = (flags & CLACT_OPF_CONCAT) ? 2 * k.n : k.n;
-    if ((s = check_buffer(x, "x", x_off, k.n, k.esz))) return s;
-    if ((s = check_buffer(y, "y", y_off, ny, k.esz))) return s;
+    if ((s = clact__check_buffer(x, "x", x_off, k.n, k.esz))) return s;
+    if ((s = clact__check_buffer(y, "y", y_off, ny, k.esz))) return s;
     if ((s = check_overlap(x, x_off, k.n, y, y_off, ny, !(flags & CLACT_OPF_CONCAT), "x and y"))) return s;
-    if ((flags & CLACT_OPF_WEIGHT) && (s = check_buffer(weight, "weight", 0, k.C, k.esz))) return s;
-    if (k.n == 0) return no_op(ctx, n_wait, wait, done);
+    if ((flags & CLACT_OPF_WEIGHT) && (s = clact__check_buffer(weight, "weight", 0, k.C, k.esz))) return s;
+    if (k.n == 0) return clact__marker(ctx, n_wait, wait, done);
 
     pthread_mutex_lock(&ctx->lock);
     clact_program *p;
@@ -245,7 +242,7 @@ clact_status clact_backward(clact_context *ctx, const clact_activation *act, con
     call k;
     clact_status s = prepare(ctx, act, t, &k);
     if (s) return s;
-    if ((s = check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     const unsigned flags = clact__ops[act->op].flags;
     if (src != CLACT_FROM_X && src != CLACT_FROM_Y)
         return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "invalid source %d (CLACT_FROM_X or CLACT_FROM_Y)", (int)src);
@@ -259,20 +256,20 @@ clact_status clact_backward(clact_context *ctx, const clact_activation *act, con
         k.v.from_y = 1;
     }
     const size_t ndy = (flags & CLACT_OPF_CONCAT) ? 2 * k.n : k.n;
-    if ((s = check_buffer(xy, src == CLACT_FROM_Y ? "y" : "x", xy_off, k.n, k.esz))) return s;
-    if ((s = check_buffer(dy, "dy", dy_off, ndy, k.esz))) return s;
-    if ((s = check_buffer(dx, "dx", dx_off, k.n, k.esz))) return s;
+    if ((s = clact__check_buffer(xy, src == CLACT_FROM_Y ? "y" : "x", xy_off, k.n, k.esz))) return s;
+    if ((s = clact__check_buffer(dy, "dy", dy_off, ndy, k.esz))) return s;
+    if ((s = clact__check_buffer(dx, "dx", dx_off, k.n, k.esz))) return s;
     const int elementwise = !(flags & CLACT_OPF_CONCAT);
     if ((s = check_overlap(dy, dy_off, ndy, dx, dx_off, k.n, elementwise, "dy and dx"))) return s;
     if ((s = check_overlap(xy, xy_off, k.n, dx, dx_off, k.n, 1, "x and dx"))) return s;
     if (flags & CLACT_OPF_WEIGHT) {
-        if ((s = check_buffer(weight, "weight", 0, k.C, k.esz))) return s;
-        if (dweight && (s = check_buffer(dweight, "dweight", 0, k.C, k.esz))) return s;
+        if ((s = clact__check_buffer(weight, "weight", 0, k.C, k.esz))) return s;
+        if (dweight && (s = clact__check_buffer(dweight, "dweight", 0, k.C, k.esz))) return s;
         if (dweight && (dweight == dx || dweight == dy || dweight == xy || dweight == weight))
             return clact__fail(CLACT_ERR_OVERLAP, "dweight must be a buffer of its own");
     }
     if (k.n == 0) {
-        if (!dweight || !(flags & CLACT_OPF_WEIGHT)) return no_op(ctx, n_wait, wait, done);
+        if (!dweight || !(flags & CLACT_OPF_WEIGHT)) return clact__marker(ctx, n_wait, wait, done);
         /* no positions: the weight gradient is zero */
     }
 
@@ -293,11 +290,11 @@ clact_status clact_backward(clact_context *ctx, const clact_activation *act, con
             nw = 1;
             w = &dw_ev;
         }
-        if (fused) {
-            /* done */
-        } else if (s == CLACT_SUCCESS && k.n == 0) {
-            s = no_op(ctx, nw, w, done);
-        } else if (s == CLACT_SUCCESS) {
+        if (s != CLACT_SUCCESS || fused) {
+            /* failed, or dx already written by the weight-gradient pass */
+        } else if (k.n == 0) {
+            s = clact__marker(ctx, nw, w, done);
+        } else {
             cl_int err = 0;
             const cl_ulong so = xy_off, dyo = dy_off, dxo = dx_off, n = k.n, C = k.C, inner = k.inner;
             cl_kernel kern;
@@ -331,12 +328,12 @@ clact_status clact_copy(clact_context *ctx, clact_dtype t, size_t n, cl_mem x, s
     size_t cnt;
     clact_status s = check_tensor(ctx, &tt, &cnt);
     if (s) return s;
-    if ((s = check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     const size_t esz = clact_dtype_size(t);
-    if ((s = check_buffer(x, "x", x_off, n, esz))) return s;
-    if ((s = check_buffer(y, "y", y_off, n, esz))) return s;
+    if ((s = clact__check_buffer(x, "x", x_off, n, esz))) return s;
+    if ((s = clact__check_buffer(y, "y", y_off, n, esz))) return s;
     if ((s = check_overlap(x, x_off, n, y, y_off, n, 1, "x and y"))) return s;
-    if (n == 0) return no_op(ctx, n_wait, wait, done);
+    if (n == 0) return clact__marker(ctx, n_wait, wait, done);
     const clact_variant v = {CLACT_OP_RELU, t, 0};
     pthread_mutex_lock(&ctx->lock);
     clact_program *p;

@@ -148,16 +148,16 @@ clact_status clact_dense_forward(clact_context *ctx, const clact_activation *act
     dcall c;
     clact_status s = prepare(ctx, act, desc, &c);
     if (s) return s;
-    if ((s = clact__dn_check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     const size_t e = c.esz;
-    if ((s = clact__dn_check_buffer(x, "x", x_off, c.MK, e))) return s;
-    if ((s = clact__dn_check_buffer(w, "w", w_off, c.NK, e))) return s;
-    if (b && (s = clact__dn_check_buffer(b, "b", b_off, c.N, e))) return s;
-    if ((s = clact__dn_check_buffer(y, "y", y_off, c.MN, e))) return s;
-    if (z && (s = clact__dn_check_buffer(z, "z", z_off, c.MN, e))) return s;
+    if ((s = clact__check_buffer(x, "x", x_off, c.MK, e))) return s;
+    if ((s = clact__check_buffer(w, "w", w_off, c.NK, e))) return s;
+    if (b && (s = clact__check_buffer(b, "b", b_off, c.N, e))) return s;
+    if ((s = clact__check_buffer(y, "y", y_off, c.MN, e))) return s;
+    if (z && (s = clact__check_buffer(z, "z", z_off, c.MN, e))) return s;
     if (c.wmode) {
         if (!weight) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "prelu needs its weight buffer");
-        if ((s = clact__dn_check_buffer(weight, "weight", 0, c.wc, e))) return s;
+        if ((s = clact__check_buffer(weight, "weight", 0, c.wc, e))) return s;
     }
     {
         const struct { cl_mem m; size_t o, n; const char *name; } in[] = {
@@ -171,7 +171,7 @@ clact_status clact_dense_forward(clact_context *ctx, const clact_activation *act
         }
         if (z && (s = clact__dn_check_overlap(y, y_off, c.MN, e, "y", z, z_off, c.MN, e, "z"))) return s;
     }
-    if (c.MN == 0) return clact__dn_marker(ctx, n_wait, wait, done);
+    if (c.MN == 0) return clact__marker(ctx, n_wait, wait, done);
 
     /* build before enqueueing anything: a build failure leaves no trace */
     const int need_epilogue = c.op != DENSE_IDENTITY || b || z;
@@ -192,7 +192,7 @@ clact_status clact_dense_forward(clact_context *ctx, const clact_activation *act
         if (!s) s = gemm(ctx, c.dt, 0, 1, c.M, c.N, c.K, x, x_off, c.K, w, w_off, c.K, acc, acc_off, c.N, "x W^T");
     }
     if (s) return s;
-    if (!need_epilogue) return clact__dn_marker(ctx, 0, NULL, done);
+    if (!need_epilogue) return clact__marker(ctx, 0, NULL, done);
     if (ooo && (s = barrier(ctx, 0, NULL))) return s;
 
     pthread_mutex_lock(&ctx->lock);
@@ -210,8 +210,8 @@ clact_status clact_dense_forward(clact_context *ctx, const clact_activation *act
     SETARG(k, 0, acc); SETARG(k, 1, ao); SETARG(k, 2, y); SETARG(k, 3, yo); SETARG(k, 4, zz); SETARG(k, 5, zo);
     SETARG(k, 6, has_z); SETARG(k, 7, bb); SETARG(k, 8, bo); SETARG(k, 9, has_b); SETARG(k, 10, ww);
     SETARG(k, 11, wmode); SETARG(k, 12, M); SETARG(k, 13, N);
-    err |= clact__dn_set_real(k, 14, c.dt, c.p0);
-    err |= clact__dn_set_real(k, 15, c.dt, c.p1);
+    err |= clact__set_real(k, 14, c.dt, c.p0);
+    err |= clact__set_real(k, 15, c.dt, c.p1);
     const size_t g[2] = {(c.N + p->vec - 1) / p->vec, c.M};
     if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
     else s = clact__dn_enqueue(ctx, k, 2, g, 0, NULL, done);
@@ -230,7 +230,7 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
     dcall c;
     clact_status s = prepare(ctx, act, desc, &c);
     if (s) return s;
-    if ((s = clact__dn_check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     if (src != CLACT_FROM_X && src != CLACT_FROM_Y)
         return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "invalid source %d (CLACT_FROM_X or CLACT_FROM_Y)", (int)src);
     const int identity = c.op == DENSE_IDENTITY;
@@ -247,17 +247,17 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
     if (dweight && !c.wmode)
         return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "dweight is only for prelu");
     const size_t e = c.esz;
-    if ((s = clact__dn_check_buffer(dy, "dy", dy_off, c.MN, e))) return s;
-    if (!identity && (s = clact__dn_check_buffer(zy, from_y ? "y" : "z", zy_off, c.MN, e))) return s;
-    if (dw && (s = clact__dn_check_buffer(x, "x", x_off, c.MK, e))) return s;
-    if (dx && (s = clact__dn_check_buffer(w, "w", w_off, c.NK, e))) return s;
-    if (dx && (s = clact__dn_check_buffer(dx, "dx", dx_off, c.MK, e))) return s;
-    if (dw && (s = clact__dn_check_buffer(dw, "dw", dw_off, c.NK, e))) return s;
-    if (db && (s = clact__dn_check_buffer(db, "db", db_off, c.N, e))) return s;
+    if ((s = clact__check_buffer(dy, "dy", dy_off, c.MN, e))) return s;
+    if (!identity && (s = clact__check_buffer(zy, from_y ? "y" : "z", zy_off, c.MN, e))) return s;
+    if (dw && (s = clact__check_buffer(x, "x", x_off, c.MK, e))) return s;
+    if (dx && (s = clact__check_buffer(w, "w", w_off, c.NK, e))) return s;
+    if (dx && (s = clact__check_buffer(dx, "dx", dx_off, c.MK, e))) return s;
+    if (dw && (s = clact__check_buffer(dw, "dw", dw_off, c.NK, e))) return s;
+    if (db && (s = clact__check_buffer(db, "db", db_off, c.N, e))) return s;
     if (c.wmode) {
         if (!weight) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "prelu needs its weight buffer");
-        if ((s = clact__dn_check_buffer(weight, "weight", 0, c.wc, e))) return s;
-        if (dweight && (s = clact__dn_check_buffer(dweight, "dweight", 0, c.wc, e))) return s;
+        if ((s = clact__check_buffer(weight, "weight", 0, c.wc, e))) return s;
+        if (dweight && (s = clact__check_buffer(dweight, "dweight", 0, c.wc, e))) return s;
     }
     {
         const struct { cl_mem m; size_t o, n; const char *name; } b[] = {
@@ -272,7 +272,7 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
                                                  b[j].name)))
                     return s;
     }
-    if (!dx && !dw && !db && !dweight) return clact__dn_marker(ctx, n_wait, wait, done);
+    if (!dx && !dw && !db && !dweight) return clact__marker(ctx, n_wait, wait, done);
 
     /* degenerate shapes: whatever is wanted is zero or empty */
     if (c.M == 0 || c.N == 0) {
@@ -291,7 +291,7 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
             nw = 1;
             wl = &prev;
         }
-        if (!s) s = clact__dn_marker(ctx, nw, wl, done);
+        if (!s) s = clact__marker(ctx, nw, wl, done);
         if (prev) clReleaseEvent(prev);
         return s;
     }
@@ -339,8 +339,8 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
             cl_kernel k = p->kernel[DK_BWD];
             SETARG(k, 0, ss); SETARG(k, 1, so); SETARG(k, 2, dy); SETARG(k, 3, dyo); SETARG(k, 4, dz);
             SETARG(k, 5, M); SETARG(k, 6, N); SETARG(k, 7, ch); SETARG(k, 8, ww); SETARG(k, 9, wmode);
-            err |= clact__dn_set_real(k, 10, c.dt, c.p0);
-            err |= clact__dn_set_real(k, 11, c.dt, c.p1);
+            err |= clact__set_real(k, 10, c.dt, c.p0);
+            err |= clact__set_real(k, 11, c.dt, c.p1);
             SETARG(k, 12, part_db); SETARG(k, 13, part_dw);
             cl_kernel f = p->kernel[DK_BWD_FINAL];
             cl_mem dbb = db ? db : dy, dwb = dweight ? dweight : dy;
@@ -379,7 +379,7 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
             *done = last;
             last = NULL;
         } else {
-            s = clact__dn_marker(ctx, waited ? 0 : n_wait, waited ? NULL : wait, done);
+            s = clact__marker(ctx, waited ? 0 : n_wait, waited ? NULL : wait, done);
         }
     }
     if (last) clReleaseEvent(last);

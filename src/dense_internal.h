@@ -25,9 +25,7 @@ typedef struct dense_program {
 clact_status clact__dense_program(clact_context *ctx, int op, clact_dtype dt, int from_y, dense_program **out);
 
 /* argument checks (each records the detail with clact__fail) */
-clact_status clact__dn_check_wait(cl_uint n_wait, const cl_event *wait);
-/* m must hold `count` elements of esz bytes from element offset off */
-clact_status clact__dn_check_buffer(cl_mem m, const char *what, size_t off, size_t count, size_t esz);
+/* (clact__check_wait, clact__check_buffer: internal.h) */
 /* ranges in the same buffer must not overlap */
 clact_status clact__dn_check_overlap(cl_mem a, size_t ao, size_t an, size_t aesz, const char *an_,
                                      cl_mem b, size_t bo, size_t bn, size_t besz, const char *bn_);
@@ -39,10 +37,6 @@ int          clact__dn_mul(size_t a, size_t b, size_t *out);
 /* enqueue helpers: n-D range with the runtime's work-group size */
 clact_status clact__dn_enqueue(clact_context *ctx, cl_kernel k, cl_uint dims, const size_t *global,
                                cl_uint n_wait, const cl_event *wait, cl_event *ev);
-/* a marker covering everything enqueued so far (and the wait list) */
-clact_status clact__dn_marker(clact_context *ctx, cl_uint n_wait, const cl_event *wait, cl_event *done);
-/* scalar kernel argument as the build's `real` */
-cl_int       clact__dn_set_real(cl_kernel k, cl_uint i, clact_dtype t, double v);
 /* rows per chunk of the column reductions, for M rows and N columns
  * handled vec at a time */
 size_t       clact__dn_chunk(const clact_context *ctx, size_t M, size_t N, unsigned vec);

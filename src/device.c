@@ -20,41 +20,33 @@ typedef struct dev_entry {
     clact_device_info info;
 } dev_entry;
 
-/* A string property into buf, cut to cap - 1 characters when longer (the
- * driver refuses a buffer that is too small, so a long string is read
- * whole first). */
-static void copy_cut(char *buf, size_t cap, const char *s, size_t len)
+/* A string property of platform p (d NULL) or device d into buf, cut to
+ * cap - 1 characters when longer: the driver refuses a buffer that is too
+ * small, so a long string is read whole first. */
+static void get_str(cl_platform_id p, cl_device_id d, cl_uint what, char *buf, size_t cap)
 {
-    if (len > cap - 1) len = cap - 1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
+    size_t sz = 0;
+    buf[0] = '\0';
+    const cl_int e = d ? clGetDeviceInfo(d, what, 0, NULL, &sz) : clGetPlatformInfo(p, what, 0, NULL, &sz);
+    if (e != CL_SUCCESS || sz == 0) return;
+    char *t = malloc(sz + 1);
+    if (!t) return;
+    if ((d ? clGetDeviceInfo(d, what, sz, t, NULL) : clGetPlatformInfo(p, what, sz, t, NULL)) == CL_SUCCESS) {
+        t[sz] = '\0';
+        size_t len = strlen(t);
+        if (len > cap - 1) len = cap - 1;
+        memcpy(buf, t, len);
+        buf[len] = '\0';
+    }
+    free(t);
 }
 static void get_pinfo(cl_platform_id p, cl_platform_info what, char *buf, size_t cap)
 {
-    size_t sz = 0;
-    buf[0] = '\0';
-    if (clGetPlatformInfo(p, what, 0, NULL, &sz) != CL_SUCCESS || sz == 0) return;
-    char *t = malloc(sz + 1);
-    if (!t) return;
-    if (clGetPlatformInfo(p, what, sz, t, NULL) == CL_SUCCESS) {
-        t[sz] = '\0';
-        copy_cut(buf, cap, t, strlen(t));
-    }
-    free(t);
+    get_str(p, NULL, what, buf, cap);
 }
-
 static void get_dinfo(cl_device_id d, cl_device_info what, char *buf, size_t cap)
 {
-    size_t sz = 0;
-    buf[0] = '\0';
-    if (clGetDeviceInfo(d, what, 0, NULL, &sz) != CL_SUCCESS || sz == 0) return;
-    char *t = malloc(sz + 1);
-    if (!t) return;
-    if (clGetDeviceInfo(d, what, sz, t, NULL) == CL_SUCCESS) {
-        t[sz] = '\0';
-        copy_cut(buf, cap, t, strlen(t));
-    }
-    free(t);
+    get_str(NULL, d, what, buf, cap);
 }
 
 /* All devices of all platforms, in platform then device order. */

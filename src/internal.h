@@ -118,6 +118,17 @@ void         clact__tuning_path(const clact_context *ctx, char *path, size_t cap
 /* release every program of ctx (launch parameters changed); lock held */
 void         clact__programs_reset(clact_context *ctx);
 
+/* ---- argument checks and enqueue helpers shared by every entry point
+ * (activation.c); each failure records its detail with clact__fail ---------- */
+/* n_wait and wait agree */
+clact_status clact__check_wait(cl_uint n_wait, const cl_event *wait);
+/* m is a buffer holding `count` elements of esz bytes from element offset off */
+clact_status clact__check_buffer(cl_mem m, const char *what, size_t off, size_t count, size_t esz);
+/* a marker for calls with nothing to do (only when the caller wants an event) */
+clact_status clact__marker(clact_context *ctx, cl_uint n_wait, const cl_event *wait, cl_event *done);
+/* scalar kernel argument i as the build's `real` (double for f64, else float) */
+cl_int       clact__set_real(cl_kernel k, cl_uint i, clact_dtype t, double v);
+
 /* ---- misc ------------------------------------------------------------------ */
 uint64_t     clact__fnv1a(uint64_t h, const void *data, size_t n);
 #define CLACT_FNV_OFFSET 1469598103934665603ULL

@@ -95,26 +95,7 @@ clact_status clact__dense_program(clact_context *ctx, int op, clact_dtype dt, in
 }
 
 /* ---- shared checks and helpers ------------------------------------------------ */
-clact_status clact__dn_check_wait(cl_uint n_wait, const cl_event *wait)
-{
-    if ((n_wait > 0) != (wait != NULL))
-        return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "event wait list: n_wait %u with wait %s", n_wait,
-                           wait ? "non-NULL" : "NULL");
-    return CLACT_SUCCESS;
-}
 
-clact_status clact__dn_check_buffer(cl_mem m, const char *what, size_t off, size_t count, size_t esz)
-{
-    if (!m) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "buffer %s is NULL", what);
-    size_t bytes = 0;
-    cl_int err = clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
-    if (err != CL_SUCCESS) return clact__fail((clact_status)err, "buffer %s is not a valid cl_mem (%d)", what, err);
-    const size_t cap = bytes / esz;
-    if (off > cap || count > cap - off)
-        return clact__fail(CLACT_ERR_BUFFER_TOO_SMALL,
-                           "buffer %s holds %zu elements; offset %zu + %zu elements does not fit", what, cap, off, count);
-    return CLACT_SUCCESS;
-}
 
 clact_status clact__dn_check_overlap(cl_mem a, size_t ao, size_t an, size_t aesz, const char *a_name,
                                      cl_mem b, size_t bo, size_t bn, size_t besz, const char *b_name)
@@ -149,20 +130,7 @@ clact_status clact__dn_enqueue(clact_context *ctx, cl_kernel k, cl_uint dims, co
     return CLACT_SUCCESS;
 }
 
-clact_status clact__dn_marker(clact_context *ctx, cl_uint n_wait, const cl_event *wait, cl_event *done)
-{
-    if (!done) return CLACT_SUCCESS;
-    cl_int err = clEnqueueMarkerWithWaitList(ctx->queue, n_wait, wait, done);
-    return err == CL_SUCCESS ? CLACT_SUCCESS
-                             : clact__fail((clact_status)err, "clEnqueueMarkerWithWaitList failed (%d)", err);
-}
 
-cl_int clact__dn_set_real(cl_kernel k, cl_uint i, clact_dtype t, double v)
-{
-    if (t == CLACT_F64) return clSetKernelArg(k, i, sizeof v, &v);
-    const float f = (float)v;
-    return clSetKernelArg(k, i, sizeof f, &f);
-}
 
 size_t clact__dn_chunk(const clact_context *ctx, size_t M, size_t N, unsigned vec)
 {
@@ -301,11 +269,11 @@ clact_status clact_stats_accumulate(clact_stats *st, clact_dtype dtype, size_t r
     clact_context *ctx = st->ctx;
     clact_status s = clact__dn_check_dtype(ctx, dtype);
     if (s) return s;
-    if ((s = clact__dn_check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     size_t n;
     if (clact__dn_mul(rows, st->units, &n)) return clact__fail(CLACT_ERR_INVALID_SHAPE, "rows x units overflows");
-    if ((s = clact__dn_check_buffer(a, "a", a_off, n, clact_dtype_size(dtype)))) return s;
-    if (rows == 0) return clact__dn_marker(ctx, n_wait, wait, done);
+    if ((s = clact__check_buffer(a, "a", a_off, n, clact_dtype_size(dtype)))) return s;
+    if (rows == 0) return clact__marker(ctx, n_wait, wait, done);
 
     const size_t N = st->units;
     size_t P = 1;
@@ -429,18 +397,18 @@ clact_status clact_softmax_xent(clact_context *ctx, clact_dtype dtype, size_t m,
     if (!ctx) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "context is NULL");
     clact_status s = clact__dn_check_dtype(ctx, dtype);
     if (s) return s;
-    if ((s = clact__dn_check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     if (scale != scale || scale - scale != 0)
         return clact__fail(CLACT_ERR_INVALID_PARAMETER, "softmax cross-entropy: scale %g is not finite", scale);
     size_t mn;
     if (clact__dn_mul(m, n, &mn)) return clact__fail(CLACT_ERR_INVALID_SHAPE, "m x n overflows");
     if (m > 0 && n == 0) return clact__fail(CLACT_ERR_INVALID_SHAPE, "softmax over 0 classes");
     const size_t esz = clact_dtype_size(dtype);
-    if ((s = clact__dn_check_buffer(logits, "logits", logits_off, mn, esz))) return s;
-    if ((s = clact__dn_check_buffer(labels, "labels", labels_off, m, sizeof(cl_int)))) return s;
-    if (dlogits && (s = clact__dn_check_buffer(dlogits, "dlogits", dlogits_off, mn, esz))) return s;
-    if (loss && (s = clact__dn_check_buffer(loss, "loss", loss_off, m, esz))) return s;
-    if (pred && (s = clact__dn_check_buffer(pred, "pred", pred_off, m, sizeof(cl_int)))) return s;
+    if ((s = clact__check_buffer(logits, "logits", logits_off, mn, esz))) return s;
+    if ((s = clact__check_buffer(labels, "labels", labels_off, m, sizeof(cl_int)))) return s;
+    if (dlogits && (s = clact__check_buffer(dlogits, "dlogits", dlogits_off, mn, esz))) return s;
+    if (loss && (s = clact__check_buffer(loss, "loss", loss_off, m, esz))) return s;
+    if (pred && (s = clact__check_buffer(pred, "pred", pred_off, m, sizeof(cl_int)))) return s;
     /* dlogits may be logits exactly; nothing else may overlap */
     if (!(dlogits == logits && dlogits_off == logits_off) &&
         (s = clact__dn_check_overlap(logits, logits_off, mn, esz, "logits", dlogits, dlogits_off, mn, esz, "dlogits")))
@@ -458,7 +426,7 @@ clact_status clact_softmax_xent(clact_context *ctx, clact_dtype dtype, size_t m,
                     return s;
             }
     }
-    if (m == 0) return clact__dn_marker(ctx, n_wait, wait, done);
+    if (m == 0) return clact__marker(ctx, n_wait, wait, done);
     pthread_mutex_lock(&ctx->lock);
     dense_program *p;
     s = clact__dense_program(ctx, DENSE_IDENTITY, dtype, 0, &p);
@@ -469,7 +437,7 @@ clact_status clact_softmax_xent(clact_context *ctx, clact_dtype dtype, size_t m,
         cl_kernel k = p->kernel[DK_XENT];
         SETARG(k, 0, logits); SETARG(k, 1, lo); SETARG(k, 2, labels); SETARG(k, 3, lbo); SETARG(k, 4, M);
         SETARG(k, 5, N);
-        err |= clact__dn_set_real(k, 6, dtype, scale);
+        err |= clact__set_real(k, 6, dtype, scale);
         SETARG(k, 7, dlogits); SETARG(k, 8, dlo); SETARG(k, 9, loss); SETARG(k, 10, loo);
         SETARG(k, 11, pred); SETARG(k, 12, po);
         if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
@@ -488,21 +456,21 @@ clact_status clact_sgd_momentum(clact_context *ctx, clact_dtype dtype, size_t n,
     if (!ctx) return clact__fail(CLACT_ERR_INVALID_ARGUMENT, "context is NULL");
     clact_status s = clact__dn_check_dtype(ctx, dtype);
     if (s) return s;
-    if ((s = clact__dn_check_wait(n_wait, wait))) return s;
+    if ((s = clact__check_wait(n_wait, wait))) return s;
     if (lr != lr || lr - lr != 0 || momentum != momentum || momentum - momentum != 0 ||
         weight_decay != weight_decay || weight_decay - weight_decay != 0)
         return clact__fail(CLACT_ERR_INVALID_PARAMETER, "sgd: lr %g, momentum %g, weight decay %g must be finite", lr,
                            momentum, weight_decay);
     const size_t esz = clact_dtype_size(dtype);
-    if ((s = clact__dn_check_buffer(param, "param", param_off, n, esz))) return s;
-    if ((s = clact__dn_check_buffer(grad, "grad", grad_off, n, esz))) return s;
-    if ((s = clact__dn_check_buffer(velocity, "velocity", velocity_off, n, esz))) return s;
+    if ((s = clact__check_buffer(param, "param", param_off, n, esz))) return s;
+    if ((s = clact__check_buffer(grad, "grad", grad_off, n, esz))) return s;
+    if ((s = clact__check_buffer(velocity, "velocity", velocity_off, n, esz))) return s;
     if ((s = clact__dn_check_overlap(param, param_off, n, esz, "param", grad, grad_off, n, esz, "grad"))) return s;
     if ((s = clact__dn_check_overlap(param, param_off, n, esz, "param", velocity, velocity_off, n, esz, "velocity")))
         return s;
     if ((s = clact__dn_check_overlap(grad, grad_off, n, esz, "grad", velocity, velocity_off, n, esz, "velocity")))
         return s;
-    if (n == 0) return clact__dn_marker(ctx, n_wait, wait, done);
+    if (n == 0) return clact__marker(ctx, n_wait, wait, done);
     pthread_mutex_lock(&ctx->lock);
     dense_program *p;
     s = clact__dense_program(ctx, DENSE_IDENTITY, dtype, 0, &p);
@@ -512,9 +480,9 @@ clact_status clact_sgd_momentum(clact_context *ctx, clact_dtype dtype, size_t n,
         cl_kernel k = p->kernel[DK_SGD];
         SETARG(k, 0, param); SETARG(k, 1, po); SETARG(k, 2, grad); SETARG(k, 3, go);
         SETARG(k, 4, velocity); SETARG(k, 5, vo); SETARG(k, 6, nn);
-        err |= clact__dn_set_real(k, 7, dtype, lr);
-        err |= clact__dn_set_real(k, 8, dtype, momentum);
-        err |= clact__dn_set_real(k, 9, dtype, weight_decay);
+        err |= clact__set_real(k, 7, dtype, lr);
+        err |= clact__set_real(k, 8, dtype, momentum);
+        err |= clact__set_real(k, 9, dtype, weight_decay);
         const size_t g = (n + p->vec - 1) / p->vec;
         if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
         else s = clact__dn_enqueue(ctx, k, 1, &g, n_wait, wait, done);

@@ -156,10 +156,9 @@ clact_status clact_tune(clact_context *ctx, size_t n, int save)
     size_t maxwg = 0;
     clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof maxwg, &maxwg, NULL);
     static const unsigned vecs[] = {1, 2, 4, 8, 16};
-    /* CPUs: the vector width only; their table size stays (see table) */
+    /* CPUs: the vector width only; their work-group size stays (see table) */
     const int gpu = (ctx->type & CL_DEVICE_TYPE_GPU) != 0;
-    const size_t gpu_locals[] = {64, 128, 256, 512}, cpu_locals[] = {ctx->launch[0].local};
-    const size_t *locals = gpu ? gpu_locals : cpu_locals;
+    const size_t gpu_locals[] = {64, 128, 256, 512};
     const size_t nlocals = gpu ? 4 : 1;
     clact_status s = CLACT_SUCCESS;
     char lines[CLACT_DTYPE_COUNT][64] = {{0}};
@@ -177,6 +176,7 @@ clact_status clact_tune(clact_context *ctx, size_t n, int save)
         const cl_uchar pattern = 0x3c; /* small finite values in every dtype */
         clEnqueueFillBuffer(ctx->queue, x, &pattern, 1, 0, bytes, 0, NULL, NULL);
         const clact_launch orig = ctx->launch[d];
+        const size_t *locals = gpu ? gpu_locals : &orig.local;
         clact_launch best = orig;
         double best_ms = -1;
         for (size_t vi = 0; vi < sizeof vecs / sizeof vecs[0]; ++vi) {

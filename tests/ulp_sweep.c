@@ -37,7 +37,10 @@ static void run_chunk(clact_op op, int backward, const float *x, size_t n, cl_me
     act.weight_count = op == CLACT_OP_PRELU ? 1 : 0;
     const clact_tensor t = {CLACT_F32, 1, {n}};
     cl_command_queue q = tu_queue();
-    clEnqueueWriteBuffer(q, bx, CL_TRUE, 0, n * sizeof *x, x, 0, NULL, NULL);
+    if (clEnqueueWriteBuffer(q, bx, CL_TRUE, 0, n * sizeof *x, x, 0, NULL, NULL) != CL_SUCCESS) {
+        fprintf(stderr, "clact_ulp_sweep: cannot upload inputs\n");
+        exit(2);
+    }
     clact_status s = backward ? clact_backward(tu_ctx(), &act, &t, CLACT_FROM_X, bx, 0, bdy, 0, bout, 0, bw, NULL,
                                                0, NULL, NULL)
                               : clact_forward(tu_ctx(), &act, &t, bx, 0, bout, 0, bw, 0, NULL, NULL);
@@ -45,7 +48,10 @@ static void run_chunk(clact_op op, int backward, const float *x, size_t n, cl_me
         fprintf(stderr, "clact_ulp_sweep: %s: %s\n", clact_op_name(op), clact_last_error());
         exit(2);
     }
-    clEnqueueReadBuffer(q, bout, CL_TRUE, 0, n * sizeof *out, out, 0, NULL, NULL);
+    if (clEnqueueReadBuffer(q, bout, CL_TRUE, 0, n * sizeof *out, out, 0, NULL, NULL) != CL_SUCCESS) {
+        fprintf(stderr, "clact_ulp_sweep: cannot read results\n");
+        exit(2);
+    }
 }
 
 /* outside a Check test: the tu_ helpers that assert are not usable */
@@ -81,6 +87,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "clact_ulp_sweep: --step must be positive, --direction forward, backward or both\n");
         return 2;
     }
+    int pick[CLACT_OP_COUNT];
+    for (int op = 0; op < CLACT_OP_COUNT; ++op) pick[op] = !strcmp(ops, "all");
+    if (!pick[0]) { /* a comma-separated list */
+        char list[512];
+        snprintf(list, sizeof list, "%s", ops);
+        for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+            clact_op op;
+            if (clact_op_from_name(&op, tok) != CLACT_SUCCESS) {
+                fprintf(stderr, "clact_ulp_sweep: unknown op '%s'\n", tok);
+                return 2;
+            }
+            pick[op] = 1;
+        }
+    }
     tu_init();
     float *x = malloc(CHUNK * sizeof *x), *out = malloc(CHUNK * sizeof *out), *ones = malloc(CHUNK * sizeof *ones);
     if (!x || !out || !ones) return 2;
@@ -92,15 +112,7 @@ int main(int argc, char **argv)
     printf("%-12s %-9s %12s %14s %8s %8s\n", "op", "direction", "worst ulp", "at x", "over", "inputs");
     for (int op = 0; op < CLACT_OP_COUNT; ++op) {
         const char *name = clact_op_name((clact_op)op);
-        if (op == CLACT_OP_CRELU) continue;
-        if (strcmp(ops, "all")) { /* a comma-separated list */
-            const char *h = strstr(ops, name);
-            const size_t l = strlen(name);
-            int found = 0;
-            for (; h; h = strstr(h + 1, name))
-                if ((h == ops || h[-1] == ',') && (h[l] == ',' || h[l] == '\0')) found = 1;
-            if (!found) continue;
-        }
+        if (!pick[op] || op == CLACT_OP_CRELU) continue;
         double p[2];
         ref_defaults((clact_op)op, p);
         const float w = (float)p[0];
