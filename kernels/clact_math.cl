@@ -81,10 +81,9 @@ CLACT_INLINE realv clact_exp_ru(realv x, realv dx, realv *t, realv *u)
     const realv kf = *t - 0x1.8p23f;
     realv r = fma(-kf, CLACT_K(CLACT_LN2_HI), x);
     r = fma(-kf, CLACT_K(CLACT_LN2_LO), r) + dx;
-    realv p = fma(CLACT_K(1.381916809e-03f), r, CLACT_K(8.368907496e-03f));
-    p = fma(p, r, CLACT_K(4.166829214e-02f));
-    p = fma(p, r, CLACT_K(1.666651964e-01f));
-    p = fma(p, r, CLACT_K(4.999999404e-01f));
+    const realv r2 = r * r;
+    const realv p4 = fma(CLACT_K(1.381916809e-03f), r2, fma(CLACT_K(8.368907496e-03f), r, CLACT_K(4.166829214e-02f)));
+    const realv p = fma(p4, r2, fma(CLACT_K(1.666651964e-01f), r, CLACT_K(4.999999404e-01f)));
     *u = fma(r, p, CLACT_K(1.0f));
     return r; /* e^r = 1 + r u */
 }
@@ -140,20 +139,45 @@ CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
     return CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
 }
 
-/* 1/d: the division plus one Newton step (exact-ish on any device) */
+/* Division. OpenCL lets a float division be off by 2.5 ulp unless the
+ * program is built with -cl-fp32-correctly-rounded-divide-sqrt; the host
+ * asks for that on CPU devices that support it and then defines
+ * CLACT_DIV_EXACT to 1 (a CPU runs these formulas at the edge of its
+ * arithmetic throughput, so every instruction on the critical path
+ * counts). Elsewhere (GPUs: far from compute bound) a Newton step makes
+ * any division good to about half an ulp, and sums such as 1 + e are
+ * carried in two pieces into it. Both forms are within the ulp bounds;
+ * the second is the more accurate by about half an ulp. */
+#ifndef CLACT_DIV_EXACT
+#define CLACT_DIV_EXACT 0
+#endif
+
+/* 1/d (d finite, nonzero) */
 CLACT_INLINE realv clact_rcp(realv d)
 {
     const realv r = 1.0f / d;
+#if CLACT_DIV_EXACT
+    return r;
+#else
     return fma(fma(-d, r, CLACT_K(1.0f)), r, r);
+#endif
 }
 
-/* 1/(1 + e) for 0 <= e <= 1, with 1 + e summed exactly (two pieces) */
-CLACT_INLINE realv clact_rcp1p(realv e)
+/* 1/(c + e) for 0 <= e <= c, c = 1 or 2: with exact division, 1 + e
+ * rounds once (at most half an ulp more); otherwise the sum is carried in
+ * two pieces into a Newton step */
+CLACT_INLINE realv clact_rcp_sum(realv c, realv e)
 {
-    const realv s = 1.0f + e, sl = e - (s - 1.0f);
+    const realv s = c + e;
+#if CLACT_DIV_EXACT
+    return 1.0f / s;
+#else
+    const realv sl = e - (s - c);
     const realv r = 1.0f / s;
     return fma(fma(-s, r, CLACT_K(1.0f)) - sl * r, r, r);
+#endif
 }
+CLACT_INLINE realv clact_rcp1p(realv e) { return clact_rcp_sum(CLACT_K(1.0f), e); }
 
 /* expm1 on |x| <= 1.04: x + x^2 Q(x), Q = (expm1(x) - x)/x^2 (degree 9,
  * fit 2.4e-9): no cancellation, ~1 ulp. */
@@ -203,9 +227,7 @@ CLACT_INLINE realv clact_expm1(realv x, realv dx, realv c)
  * keep e's scale factor apart. */
 CLACT_INLINE realv clact_log1p_ratio(realv e)
 {
-    const realv u = 2.0f + e, ul = e - (u - 2.0f);        /* 2 + e = u + ul */
-    const realv r0 = 1.0f / u;
-    const realv d = fma(fma(-u, r0, CLACT_K(1.0f)) - ul * r0, r0, r0); /* 1/(2 + e) */
+    const realv d = clact_rcp_sum(CLACT_K(2.0f), e); /* 1/(2 + e) */
     const realv t = e * d, s = t * t;
     realv a = fma(CLACT_K(1.400338560e-01f), s, CLACT_K(1.400151253e-01f));
     a = fma(a, s, CLACT_K(2.001071870e-01f));
@@ -261,11 +283,15 @@ CLACT_INLINE realv clact_prod3(realv a, realv b, realv sc, realv em)
  * the results are below half the smallest subnormal: a is clamped there. */
 CLACT_INLINE realv clact_gelu_h(realv ac, realv *q)
 {
+#if CLACT_DIV_EXACT
+    const realv h = ac / (ac + 2.0f);
+#else
     const realv hi = fmax(ac, CLACT_K(2.0f)), lo = fmin(ac, CLACT_K(2.0f));
     const realv s = hi + lo, sl = lo - (s - hi);       /* a + 2 = s + sl */
     const realv r = 1.0f / s;
     const realv h0 = ac * r;                            /* a/(a + 2), refined */
     const realv h = fma(fma(-h0, sl, fma(-h0, s, ac)), r, h0);
+#endif
     *q = (h + h) - 1.0f; /* (a - 2)/(a + 2), one rounding; adds, not multiplies */
     return h;
 }
@@ -281,17 +307,16 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
     const realv ac = a > 14.7f ? 14.7f : a;
     realv q;
     const realv h = clact_gelu_h(ac, &q);
-    realv p = fma(CLACT_K(-6.439759454e-05f), q, CLACT_K(-1.486583642e-04f));
-    p = fma(p, q, CLACT_K(1.305229525e-04f));
-    p = fma(p, q, CLACT_K(8.355433238e-04f));
-    p = fma(p, q, CLACT_K(8.253731648e-04f));
-    p = fma(p, q, CLACT_K(-1.950961305e-03f));
-    p = fma(p, q, CLACT_K(-6.735051982e-03f));
-    p = fma(p, q, CLACT_K(-4.698777047e-04f));
-    p = fma(p, q, CLACT_K(3.671946377e-02f));
-    p = fma(p, q, CLACT_K(2.879737876e-02f));
-    p = fma(p, q, CLACT_K(-3.314044774e-01f));
-    p = fma(p, q, CLACT_K(2.010924582e-08f)) + 6.724079847e-01f;
+    const realv q2 = q * q, q4 = q2 * q2;
+    const realv A = fma(CLACT_K(-6.439759454e-05f), q, CLACT_K(-1.486583642e-04f));
+    const realv B = fma(CLACT_K(1.305229525e-04f), q, CLACT_K(8.355433238e-04f));
+    const realv C = fma(CLACT_K(8.253731648e-04f), q, CLACT_K(-1.950961305e-03f));
+    const realv D = fma(CLACT_K(-6.735051982e-03f), q, CLACT_K(-4.698777047e-04f));
+    const realv E = fma(CLACT_K(3.671946377e-02f), q, CLACT_K(2.879737876e-02f));
+    const realv F = fma(CLACT_K(-3.314044774e-01f), q, CLACT_K(2.010924582e-08f));
+    const realv hi = fma(A, q4, fma(B, q2, C));
+    const realv mid = fma(hi, q4, fma(D, q2, E));
+    const realv p = fma(mid, q2, F) + 6.724079847e-01f;
     realv em;
     const realv sc = clact_gelu_e(ac, &em);
     return clact_prod3(h, p, sc, em);

@@ -71,6 +71,7 @@ struct clact_context {
     cl_device_id     device;
     int              owns; /* created context/queue here: release on destroy */
     int              has_fp64, has_fp16;
+    int              div_exact; /* CPU with correctly rounded float division: -DCLACT_DIV_EXACT */
     cl_ulong         max_alloc;
     char             platform_name[256], platform_version[256];
     char             device_name[256], driver_version[128], vendor[256];
