@@ -311,7 +311,8 @@ CLACT_INLINE realv clact_fwd_softplus(realv x, realv beta, realv th)
     const realv z = clact_softplus_z(x, beta, &zl);
     const realv sc = clact_logistic_e(z, zl, &em);
     const realv L = clact_log1p_ratio(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const realv t = clact_unscale(L * (clact_rcp(beta) * sc), em);
+    const realv bs = clact_rcp(beta) * sc; /* e/beta = bs (1 + em) 2^-EXPB, ready before L */
+    const realv t = L * fma(bs, em, bs) * CLACT_EXPB_INV;
     const realv v = z > 0 ? x + t : t;
     const intv over = (z > th) | ((z == th) & (zl > 0));
     return over ? x : v;
