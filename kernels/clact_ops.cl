@@ -98,12 +98,15 @@ CLACT_INLINE realv clact_grad_selu(realv x, realv p0, realv p1)
     return x > 0 ? CLACT_SELU_SCALE : n;
 }
 
-/* x/alpha is rounded; its remainder (exact by fma) is passed on as the
- * low part of the exponent, which expm1 amplifies by up to |x/alpha|. */
+/* x/alpha in two pieces: q = x (1/alpha) is within an ulp or so, and the
+ * remainder x - q alpha (exact by fma) divided by alpha is the low part,
+ * passed on to the exponent, which amplifies it by up to |x/alpha|. No
+ * per-element division: 1/alpha is loop-invariant. */
 CLACT_INLINE realv clact_celu_q(realv x, realv a, realv *ql)
 {
-    const realv q = x / a;
-    const realv l = fma(-q, a, x) * clact_rcp(a);
+    const realv ra = clact_rcp(a);
+    const realv q = x * ra;
+    const realv l = fma(-q, a, x) * ra;
     *ql = fabs(q) < CLACT_XBIG ? l : (realv)0;
     return q;
 }
