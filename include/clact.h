@@ -203,7 +203,8 @@ CLACT_API clact_status clact_forward_check(const clact_context *ctx, const clact
 
 /* ---- programs and the cache -------------------------------------------- */
 /* Build (or load from the disk cache) every kernel variant this device can
- * run, so later calls never compile. */
+ * run, the dense layer's and the training helpers' included, so later calls
+ * never compile. */
 CLACT_API clact_status clact_prebuild(clact_context *ctx);
 /* Remove clact's cache files from the cache directory (see README). */
 CLACT_API clact_status clact_cache_clear(void);

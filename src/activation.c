@@ -368,6 +368,7 @@ clact_status clact_prebuild(clact_context *ctx)
             }
         }
     }
+    if (!s) s = clact__dense_prebuild(ctx);
     pthread_mutex_unlock(&ctx->lock);
     return s;
 }

@@ -89,6 +89,8 @@ struct clact_context {
 /* Get (build or load) the program of a variant; call with ctx->lock held. */
 clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_program **out);
 void         clact__program_release(clact_program *p);
+/* Every kernels/dense.cl program this device can need (stats.c); ctx->lock held. */
+clact_status clact__dense_prebuild(clact_context *ctx);
 /* Build (or load from the disk cache) a program from embedded sources,
  * concatenated in the order given, with complete build options (which must
  * tell programs apart: they are the cache key). `what` names it in logs. */

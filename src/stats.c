@@ -97,6 +97,34 @@ clact_status clact__dense_program(clact_context *ctx, int op, clact_dtype dt, in
 /* ---- shared checks and helpers ------------------------------------------------ */
 
 
+/* Every dense.cl program a call can need on this device (clact_prebuild):
+ * the identity build for each dtype (statistics and training helpers use
+ * it), and with the dense layer each activation its epilogue accepts, for
+ * the dtypes CLBlast multiplies, from x and, where the op allows, from y. */
+clact_status clact__dense_prebuild(clact_context *ctx)
+{
+#ifdef CLACT_HAVE_CLBLAST
+    const int layer = 1;
+#else
+    const int layer = 0; /* the dense calls are stubs */
+#endif
+    clact_status s = CLACT_SUCCESS;
+    for (int t = 0; t < CLACT_DTYPE_COUNT && !s; ++t) {
+        if (t == CLACT_F64 && !ctx->has_fp64) continue;
+        const int gemm = layer && t != CLACT_BF16 && (t != CLACT_F16 || ctx->has_fp16);
+        for (int o = 0; o <= DENSE_IDENTITY && !s; ++o) {
+            const unsigned f = o < DENSE_IDENTITY ? clact__ops[o].flags : 0;
+            if (o < DENSE_IDENTITY && (!gemm || (f & CLACT_OPF_CONCAT))) continue;
+            for (int y = 0; y < 2 && !s; ++y) {
+                if (y && !(f & (CLACT_OPF_BWD_FROM_Y | CLACT_OPF_BWD_FROM_Y_IF_P0_NONNEG))) continue;
+                dense_program *p;
+                s = clact__dense_program(ctx, o, (clact_dtype)t, y, &p);
+            }
+        }
+    }
+    return s;
+}
+
 clact_status clact__dn_check_overlap(cl_mem a, size_t ao, size_t an, size_t aesz, const char *a_name,
                                      cl_mem b, size_t bo, size_t bn, size_t besz, const char *b_name)
 {

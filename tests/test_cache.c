@@ -272,6 +272,31 @@ END_TEST
 
 /* Uses the suite's shared cache directory (every variant built once per test
  * run, not once per test), so it checks "at least" for files. */
+/* A small dense layer with gelu (the dense.cl programs): the status. */
+static clact_status dense_gelu(clact_context *ctx)
+{
+    cl_context cl = clact_context_cl_context(ctx);
+    float hx[8], hw[12], hb[3], hy[6];
+    for (int i = 0; i < 12; ++i) hw[i] = 0.25f * (float)(i % 5) - 0.5f;
+    for (int i = 0; i < 8; ++i) hx[i] = 0.5f * (float)i - 2.0f;
+    for (int i = 0; i < 3; ++i) hb[i] = 0.1f * (float)i;
+    cl_int err;
+    cl_mem x = clCreateBuffer(cl, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof hx, hx, &err);
+    cl_mem w = clCreateBuffer(cl, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof hw, hw, &err);
+    cl_mem b = clCreateBuffer(cl, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof hb, hb, &err);
+    cl_mem y = clCreateBuffer(cl, CL_MEM_READ_WRITE, sizeof hy, NULL, &err);
+    clact_activation a;
+    clact_activation_init(&a, CLACT_OP_GELU);
+    const clact_dense_desc d = {CLACT_F32, 2, 3, 4};
+    clact_status s = clact_dense_forward(ctx, &a, &d, x, 0, w, 0, b, 0, y, 0, NULL, 0, NULL, 0, NULL, NULL);
+    if (!s) clFinish(clact_context_queue(ctx));
+    clReleaseMemObject(x);
+    clReleaseMemObject(w);
+    clReleaseMemObject(b);
+    clReleaseMemObject(y);
+    return s;
+}
+
 START_TEST(prebuild_fills_cache)
 {
     char dir[4096];
@@ -293,6 +318,13 @@ START_TEST(prebuild_fills_cache)
     clact_context_destroy(ctx);
     ck_assert_int_eq(clact_context_create(&ctx, getenv("CLACT_TEST_DEVICE")), CLACT_SUCCESS);
     ck_assert_int_eq(clact_prebuild(ctx), CLACT_SUCCESS);
+    clact_context_cache_stats(ctx, &st);
+    ck_assert_uint_eq(st.programs_built, 0);
+    ck_assert_int_eq((int)st.programs_loaded, n);
+    /* the dense layer's programs are among them (a build without CLBlast
+     * has no dense layer to run) */
+    const clact_status ds = dense_gelu(ctx);
+    if (ds != CLACT_ERR_UNSUPPORTED) ck_assert_int_eq(ds, CLACT_SUCCESS);
     clact_context_cache_stats(ctx, &st);
     ck_assert_uint_eq(st.programs_built, 0);
     ck_assert_int_eq((int)st.programs_loaded, n);
