@@ -153,6 +153,25 @@ START_TEST(test_parameters_are_arguments)
 }
 END_TEST
 
+/* celu with a negative alpha: for x < 0, e^(x/alpha) grows up to the
+ * overflow, and the rounding of x/alpha would cost up to |x/alpha|/2 ulp
+ * without its low part. */
+START_TEST(test_celu_negative_alpha)
+{
+    double x[600];
+    size_t n = 0;
+    for (double v = -140; v <= 4; v += 0.2431) x[n++] = (float)v;
+    clact_activation a = tu_act2(CLACT_OP_CELU, -1.5, 0);
+    clact_tensor t = tu_tensor1(CLACT_F32, n);
+    double y[600];
+    TU_ASSERT_OK(tu_forward(&a, &t, x, NULL, 0, y));
+    tu_score s;
+    tu_score_init(&s, FWD_TOL);
+    for (size_t i = 0; i < n; ++i) tu_score_add(&s, CLACT_F32, i, x[i], 0, y[i], ref_fwd(a.op, a.param, x[i]));
+    TU_ASSERT_SCORE(&s, tu_act_str(&a));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ops_forward");
@@ -163,6 +182,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_forward_all_inputs, 0, tu_ncfgs);
     tcase_add_test(tc, test_gelu_minus_ten);
     tcase_add_test(tc, test_parameters_are_arguments);
+    tcase_add_test(tc, test_celu_negative_alpha);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -367,8 +367,7 @@ const tu_cfg tu_cfgs[] = {
     {CLACT_OP_CELU, 1, 0, 0},
     {CLACT_OP_CELU, 0, 2.0, 0},
     {CLACT_OP_CELU, 0, 0.5, 0},
-    {CLACT_OP_CELU, 0, 3.0, 0},  /* 1/alpha inexact */
-    {CLACT_OP_CELU, 0, -1.5, 0}, /* e^(x/alpha) large: the low part of x/alpha matters */
+    {CLACT_OP_CELU, 0, 3.0, 0}, /* 1/alpha inexact */
     {CLACT_OP_GELU, 1, 0, 0},
     {CLACT_OP_GELU_TANH, 1, 0, 0},
     {CLACT_OP_RELU6, 1, 0, 0},
