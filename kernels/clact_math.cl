@@ -272,7 +272,7 @@ CLACT_INLINE realv clact_prod3(realv a, realv b, realv sc, realv em)
  *   Phi(-a) = phi(a) M(a),  phi(a) = e^(-a^2/2)/sqrt(2 pi),  M = Mills ratio.
  * With q = (a-2)/(a+2) in [-1, 0.76] (a in [0, 14.7]), (a+2) M(a)/sqrt(2 pi)
  * is a smooth function of q, a degree-11 polynomial P(q) (fit 3.8e-9,
- * constant term in two pieces), so
+ * constant term in two pieces, Estrin's scheme), so
  *   a Phi(-a) = e^(-a^2/2) P(q) h,  h = a/(a+2).
  * The tail is computed directly, never as 1 - erf(.), and keeps its
  * relative accuracy down to the subnormals (gelu(-10) = -7.6e-23).
@@ -338,16 +338,15 @@ CLACT_INLINE realv clact_gelu_dtail(realv a)
     const realv ac = a > 14.7f ? 14.7f : a;
     realv q;
     clact_gelu_h(ac, &q);
-    realv u = fma(CLACT_K(1.369748134e-05f), q, CLACT_K(2.446901635e-05f));
-    u = fma(u, q, CLACT_K(-5.512998905e-05f));
-    u = fma(u, q, CLACT_K(-2.174110850e-04f));
-    u = fma(u, q, CLACT_K(-9.386493184e-05f));
-    u = fma(u, q, CLACT_K(1.042464981e-03f));
-    u = fma(u, q, CLACT_K(2.338831080e-03f));
-    u = fma(u, q, CLACT_K(-5.158527754e-03f));
-    u = fma(u, q, CLACT_K(-2.966488339e-02f));
-    u = fma(u, q, CLACT_K(1.373764724e-01f));
-    u = fma(u, q, CLACT_K(2.893067652e-08f)) - 5.045492053e-01f;
+    const realv q2 = q * q, q4 = q2 * q2; /* Estrin's scheme */
+    const realv p4 = fma(CLACT_K(2.446901635e-05f), q, CLACT_K(-5.512998905e-05f));
+    const realv p3 = fma(CLACT_K(-2.174110850e-04f), q, CLACT_K(-9.386493184e-05f));
+    const realv p2 = fma(CLACT_K(1.042464981e-03f), q, CLACT_K(2.338831080e-03f));
+    const realv p1 = fma(CLACT_K(-5.158527754e-03f), q, CLACT_K(-2.966488339e-02f));
+    const realv p0 = fma(CLACT_K(1.373764724e-01f), q, CLACT_K(2.893067652e-08f));
+    const realv h2 = fma(CLACT_K(1.369748134e-05f), q2, p4);
+    const realv h = fma(fma(h2, q4, fma(p3, q2, p2)), q4, fma(p1, q2, p0));
+    const realv u = h - 5.045492053e-01f;
     const realv d = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
     realv em;
     const realv dus = d * u * clact_gelu_e(ac, &em);
