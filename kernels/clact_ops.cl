@@ -308,8 +308,20 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
     *zl = fabs(z) < CLACT_XBIG ? l : (realv)0;
     return z;
 }
+/* beta = 1, the default and by far the most common: z = x, exact */
+CLACT_INLINE realv clact_softplus1(realv x, realv th)
+{
+    realv em;
+    const realv sc = clact_logistic_e(x, 0, &em);
+    const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
+    const realv t = clact_log1p_ratio(e) * e;
+    const realv v = x > 0 ? x + t : t;
+    return x > th ? x : v;
+}
 CLACT_INLINE realv clact_fwd_softplus(realv x, realv beta, realv th)
 {
+    /* beta is the same in every lane and every work-item: a uniform branch */
+    if (CLACT_ALL(beta == 1)) return clact_softplus1(x, th);
     realv zl, em;
     const realv z = clact_softplus_z(x, beta, &zl);
     const realv sc = clact_logistic_e(z, zl, &em);

@@ -74,6 +74,13 @@ typedef CLACT_VT_(ushort) u16v;
 #define CLACT_ASR(x) CLACT_CAT(as_, CLACT_VT_(CLACT_REAL_T))(x)
 /* a constant as realv, for builtins whose arguments must share one type */
 #define CLACT_K(c) ((realv)(c))
+/* a realv comparison true in every lane (a scalar comparison gives 1, a
+ * vector one -1 per lane, which all() reads) */
+#if CLACT_VEC == 1
+#define CLACT_ALL(c) (c)
+#else
+#define CLACT_ALL(c) all(c)
+#endif
 
 /* ---- 16-bit storage: conversions by integer bit manipulation ------------
  * Branch-free (selects only), exact, round to nearest even, NaN stays NaN.
