@@ -110,8 +110,10 @@ CLACT_INLINE realv clact_celu_q(realv x, realv a, realv *ql)
     *ql = fabs(q) < CLACT_XBIG ? l : (realv)0;
     return q;
 }
+/* alpha = 1 (the default; uniform, as softplus's beta) is elu */
 CLACT_INLINE realv clact_fwd_celu(realv x, realv a, realv p1)
 {
+    if (CLACT_ALL(a == 1)) return clact_fwd_elu(x, a, p1);
     realv ql;
     const realv q = clact_celu_q(x, a, &ql);
     const realv n = clact_expm1(q, ql, a);
@@ -119,6 +121,7 @@ CLACT_INLINE realv clact_fwd_celu(realv x, realv a, realv p1)
 }
 CLACT_INLINE realv clact_grad_celu(realv x, realv a, realv p1)
 {
+    if (CLACT_ALL(a == 1)) return clact_grad_elu(x, a, p1);
     realv ql;
     const realv q = clact_celu_q(x, a, &ql);
     intv k;
