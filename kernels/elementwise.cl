@@ -58,10 +58,28 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
 
 /* ---- prelu: weight per channel; x viewed as [outer, C, inner] --------- */
 
-/* q = i / d, r = i % d; 32-bit division when it fits (several times
- * cheaper than 64-bit on GPUs) */
+/* q = i / d, r = i % d (d >= 1).
+ * CPUs: an integer division per vector costs as much as moving a vector of
+ * 16-bit elements, so i (1/d) in double instead (1/d depends on kernel
+ * arguments only: computed once per work-group). For i < 2^51 the product
+ * is within 1/4 of i/d, so the truncated quotient is off by at most one,
+ * which the remainder's sign or size corrects.
+ * GPUs: 32-bit division when it fits (several times cheaper than 64-bit). */
 inline void clact_divmod(size_t i, size_t d, size_t *q, size_t *r)
 {
+#if CLACT_CPU && CLACT_HAS_FP64
+    if (i < ((size_t)1 << 51)) {
+        long q0 = (long)((double)i * (1.0 / (double)d));
+        long r0 = (long)i - q0 * (long)d;
+        const long lo = r0 < 0, hi = r0 >= (long)d;
+        q0 += hi - lo;
+        r0 += lo ? (long)d : 0;
+        r0 -= hi ? (long)d : 0;
+        *q = (size_t)q0;
+        *r = (size_t)r0;
+        return;
+    }
+#endif
     if (i <= 0xffffffffu && d <= 0xffffffffu) {
         const uint q32 = (uint)i / (uint)d;
         *q = q32;
@@ -92,41 +110,80 @@ inline void clact_split(size_t i, size_t inner, size_t C, size_t *r, size_t *c)
     clact_divmod(q, C, &o, c);
 }
 
-kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
-                            ulong n, const global store_t *w, ulong C, ulong inner)
+/* CLACT_CH_WPT vectors per work-item (host's choice, CPUs 4): the channel
+ * of the first element is found once for all of them when they lie in one
+ * channel, as they do but at a channel's end; the index arithmetic would
+ * otherwise cost as much as moving a vector of 16-bit elements. */
+#ifndef CLACT_CH_WPT
+#define CLACT_CH_WPT 1
+#endif
+#define CLACT_CH_SPAN (CLACT_VEC * CLACT_CH_WPT)
+
+/* one vector at i (i < n), any position */
+inline void clact_prelu_fwd_vec(const global store_t *x, global store_t *y, size_t n, const global store_t *w,
+                                size_t C, size_t inner, size_t i)
 {
-    const size_t i = get_global_id(0) * CLACT_VEC;
-    if (i >= n) return;
-    x += x_off;
-    y += y_off;
     size_t r, c;
     clact_split(i, inner, C, &r, &c);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) { /* one channel: vector path */
         clact_stv(y, i, clact_fwd_prelu(clact_ldv(x, i), clact_ld(w, c), 0));
         return;
     }
-    const size_t m = min((size_t)n - i, (size_t)CLACT_VEC);
+    const size_t m = min(n - i, (size_t)CLACT_VEC);
     clact_stt(y, i, m, clact_fwd_prelu(clact_ldt(x, i, m), clact_prelu_lanes(w, m, r, c, inner, C), 0));
 }
 
-kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
-                            global store_t *dx, ulong dx_off, ulong n,
-                            const global store_t *w, ulong C, ulong inner)
+kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
+                            ulong n, const global store_t *w, ulong C, ulong inner)
 {
-    const size_t i = get_global_id(0) * CLACT_VEC;
-    if (i >= n) return;
+    const size_t i0 = get_global_id(0) * CLACT_CH_SPAN;
+    if (i0 >= n) return;
     x += x_off;
-    dy += dy_off;
-    dx += dx_off;
+    y += y_off;
+    size_t r, c;
+    clact_split(i0, inner, C, &r, &c);
+    if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= inner) { /* one channel */
+        const realv wc = clact_ld(w, c);
+        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
+            clact_stv(y, i, clact_fwd_prelu(clact_ldv(x, i), wc, 0));
+        return;
+    }
+    for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_prelu_fwd_vec(x, y, n, w, C, inner, i);
+}
+
+inline void clact_prelu_bwd_vec(const global store_t *x, const global store_t *dy, global store_t *dx, size_t n,
+                                const global store_t *w, size_t C, size_t inner, size_t i)
+{
     size_t r, c;
     clact_split(i, inner, C, &r, &c);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) {
         clact_stv(dx, i, clact_ldv(dy, i) * clact_grad_prelu(clact_ldv(x, i), clact_ld(w, c), 0));
         return;
     }
-    const size_t m = min((size_t)n - i, (size_t)CLACT_VEC);
+    const size_t m = min(n - i, (size_t)CLACT_VEC);
     const realv wl = clact_prelu_lanes(w, m, r, c, inner, C);
     clact_stt(dx, i, m, clact_ldt(dy, i, m) * clact_grad_prelu(clact_ldt(x, i, m), wl, 0));
+}
+
+kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
+                            global store_t *dx, ulong dx_off, ulong n,
+                            const global store_t *w, ulong C, ulong inner)
+{
+    const size_t i0 = get_global_id(0) * CLACT_CH_SPAN;
+    if (i0 >= n) return;
+    x += x_off;
+    dy += dy_off;
+    dx += dx_off;
+    size_t r, c;
+    clact_split(i0, inner, C, &r, &c);
+    if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= inner) {
+        const realv wc = clact_ld(w, c);
+        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
+            clact_stv(dx, i, clact_ldv(dy, i) * clact_grad_prelu(clact_ldv(x, i), wc, 0));
+        return;
+    }
+    for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC)
+        clact_prelu_bwd_vec(x, dy, dx, n, w, C, inner, i);
 }
 
 /* Weight gradient, pass 1: work-group g handles channel g / P, chunk g % P

@@ -191,8 +191,9 @@ clact_status clact_forward(clact_context *ctx, const clact_activation *act, cons
             SETARG(kern, 4, n);
             err |= set_params(kern, 5, &k, act->param[0], act->param[1]);
         }
+        const size_t span = (flags & CLACT_OPF_WEIGHT) ? p->ch_span : p->vec;
         if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-        else s = enqueue(ctx, kern, (k.n + p->vec - 1) / p->vec, p->local, n_wait, wait, done);
+        else s = enqueue(ctx, kern, (k.n + span - 1) / span, p->local, n_wait, wait, done);
     }
     pthread_mutex_unlock(&ctx->lock);
     return s;
@@ -310,8 +311,9 @@ clact_status clact_backward(clact_context *ctx, const clact_activation *act, con
             }
             SETARG(kern, 0, xy); SETARG(kern, 1, so); SETARG(kern, 2, dy); SETARG(kern, 3, dyo);
             SETARG(kern, 4, dx); SETARG(kern, 5, dxo); SETARG(kern, 6, n);
+            const size_t span = (flags & CLACT_OPF_WEIGHT) ? p->ch_span : p->vec;
             if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-            else s = enqueue(ctx, kern, (k.n + p->vec - 1) / p->vec, p->local, nw, w, done);
+            else s = enqueue(ctx, kern, (k.n + span - 1) / span, p->local, nw, w, done);
         }
         if (dw_ev) clReleaseEvent(dw_ev);
     }

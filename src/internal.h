@@ -55,9 +55,12 @@ typedef struct clact_variant {
 typedef struct clact_program {
     cl_program program;
     cl_kernel  kernel[CLACT_K_COUNT];
-    unsigned   vec;   /* elements per work-item */
-    size_t     local; /* work-group size, 0 = runtime's choice */
+    unsigned   vec;     /* elements per work-item */
+    unsigned   ch_span; /* elements per work-item of clact_prelu_fwd/bwd */
+    size_t     local;   /* work-group size, 0 = runtime's choice */
 } clact_program;
+/* vectors per work-item of the prelu kernels (-DCLACT_CH_WPT) */
+#define clact__ch_wpt(ctx) (((ctx)->type & CL_DEVICE_TYPE_CPU) ? 4u : 1u)
 
 /* device launch parameters (tuning.c) */
 typedef struct clact_launch {
