@@ -277,7 +277,8 @@ CLACT_INLINE realv clact_prod3(realv a, realv b, realv sc, realv em)
  * The tail is computed directly, never as 1 - erf(.), and keeps its
  * relative accuracy down to the subnormals (gelu(-10) = -7.6e-23).
  * Care points: a + 2 is formed exactly (two pieces) and h refined to half
- * an ulp; q = 2h - 1 is then right to about an ulp of 1, and the choice
+ * an ulp (with CLACT_DIV_EXACT one division by the rounded a + 2: within
+ * about an ulp); q = 2h - 1 is then right to about an ulp of 1, and the choice
  * c = 2 in (a-c)/(a+c) keeps P's sensitivity to q small; a^2 is split
  * exactly and its low part goes into the exp, whose argument error would
  * be amplified by a^2/2 (up to 108); e^(-a^2/2) stays scaled up by 2^EXPB
