@@ -13,6 +13,15 @@
 #include "clact_ops.cl"
 #endif
 
+/* double where the device has it (the host says so): the weight-gradient
+ * sums and, on CPUs, the index arithmetic */
+#ifndef CLACT_HAS_FP64
+#define CLACT_HAS_FP64 0
+#endif
+#if CLACT_HAS_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
+
 /* ---- plain elementwise ops ------------------------------------------- */
 kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
                       ulong n, real p0, real p1)
@@ -62,7 +71,7 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
  * CPUs: an integer division per vector costs as much as moving a vector of
  * 16-bit elements, so i (1/d) in double instead (1/d depends on kernel
  * arguments only: computed once per work-group). For i < 2^51 the product
- * is within 1/4 of i/d, so the truncated quotient is off by at most one,
+ * is within 1/2 of i/d, so the truncated quotient is off by at most one,
  * which the remainder's sign or size corrects.
  * GPUs: 32-bit division when it fits (several times cheaper than 64-bit). */
 inline void clact_divmod(size_t i, size_t d, size_t *q, size_t *r)
@@ -198,11 +207,7 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
 #ifndef CLACT_RED_LOCAL
 #define CLACT_RED_LOCAL 256
 #endif
-#ifndef CLACT_HAS_FP64
-#define CLACT_HAS_FP64 0
-#endif
 #if CLACT_HAS_FP64
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef double acc_t;
 typedef CLACT_VT_(double) accv_t;
 typedef union { accv_t v; double a[CLACT_VEC]; } clact_acc_lanes;
