@@ -199,6 +199,26 @@ clact_status clact_forward(clact_context *ctx, const clact_activation *act, cons
     return s;
 }
 
+/* A buffer of at least `bytes` for partial sums, without an allocation per
+ * call: with an in-order queue the context's scratch buffer (grown when
+ * needed), since each call's kernels run after the previous call's; with an
+ * out-of-order queue a new buffer (*owned = 1). ctx->lock held. */
+static cl_mem scratch(clact_context *ctx, size_t bytes, int *owned, cl_int *err)
+{
+    cl_command_queue_properties qp = 0;
+    clGetCommandQueueInfo(ctx->queue, CL_QUEUE_PROPERTIES, sizeof qp, &qp, NULL);
+    *owned = (qp & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) != 0;
+    if (*owned) return clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, err);
+    if (ctx->scratch_size < bytes) {
+        cl_mem m = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, err);
+        if (!m) return NULL;
+        if (ctx->scratch) clReleaseMemObject(ctx->scratch); /* kept alive by queued kernels */
+        ctx->scratch = m;
+        ctx->scratch_size = bytes;
+    }
+    return ctx->scratch;
+}
+
 /* prelu weight gradient: two deterministic passes (see elementwise.cl);
  * with dx, the first pass also writes the input gradient */
 static clact_status prelu_dweight(clact_context *ctx, clact_program *p, const call *k, cl_mem x, size_t x_off,
@@ -214,8 +234,9 @@ static clact_status prelu_dweight(clact_context *ctx, clact_program *p, const ca
     if (P > 1024) P = 1024;
     const size_t chunk = (m + P - 1) / P;
     const size_t rsz = (k->v.dtype == CLACT_F64 || ctx->has_fp64) ? sizeof(double) : sizeof(float); /* acc_t */
-    cl_int err;
-    cl_mem partial = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, k->C * P * rsz, NULL, &err);
+    cl_int err = CL_SUCCESS;
+    int owned;
+    cl_mem partial = scratch(ctx, k->C * P * rsz, &owned, &err);
     if (!partial) return clact__fail((clact_status)err, "cannot allocate %zu partial sums (%d)", k->C * P, err);
     err = 0;
     const cl_ulong xo = x_off, dyo = dy_off, dxo = dx_off, outer = k->outer, C = k->C, inner = k->inner, Pl = P,
@@ -233,7 +254,7 @@ static clact_status prelu_dweight(clact_context *ctx, clact_program *p, const ca
     if (!s) s = enqueue(ctx, a, k->C * P * L, L, n_wait, wait, &e1);
     if (!s) s = enqueue(ctx, b, k->C, 0, 1, &e1, ev);
     if (e1) clReleaseEvent(e1);
-    clReleaseMemObject(partial); /* freed by the runtime once the kernels are done */
+    if (owned) clReleaseMemObject(partial); /* freed by the runtime once the kernels are done */
     return s;
 }
 

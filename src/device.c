@@ -281,6 +281,7 @@ void clact_context_destroy(clact_context *c)
     if (!c) return;
     clact__programs_reset(c);
     if (c->dense_release) c->dense_release(c);
+    if (c->scratch) clReleaseMemObject(c->scratch);
     if (c->owns) {
         clReleaseCommandQueue(c->queue);
         clReleaseContext(c->context);

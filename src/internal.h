@@ -82,6 +82,8 @@ struct clact_context {
     cl_device_type   type;
     clact_launch     launch[CLACT_DTYPE_COUNT];
     size_t           red_local; /* work-group size of reductions */
+    cl_mem           scratch;   /* partial sums of the prelu weight gradient, reused */
+    size_t           scratch_size;
     clact_cache_stats stats;
     pthread_mutex_t  lock;      /* programs + kernel arguments + enqueue */
     clact_program   *prog[CLACT_OP_COUNT][CLACT_DTYPE_COUNT][2];
