@@ -130,6 +130,14 @@ static cl_int set_params(cl_kernel kern, cl_uint i, const call *k, double p0, do
     return clact__set_real(kern, i, k->v.dtype, p0) | clact__set_real(kern, i + 1, k->v.dtype, p1);
 }
 
+/* work-items of an elementwise kernel over n elements: CLACT_VEC each, and
+ * the prelu kernels CLACT_CH_WPT vectors each */
+static size_t work_items(const clact_context *ctx, const clact_program *p, unsigned flags, size_t n)
+{
+    const size_t span = (flags & CLACT_OPF_WEIGHT) ? (size_t)p->vec * clact__ch_wpt(ctx) : p->vec;
+    return (n + span - 1) / span;
+}
+
 static clact_status enqueue(clact_context *ctx, cl_kernel kern, size_t work, size_t local, cl_uint n_wait,
                             const cl_event *wait, cl_event *ev)
 {
@@ -191,9 +199,8 @@ clact_status clact_forward(clact_context *ctx, const clact_activation *act, cons
             SETARG(kern, 4, n);
             err |= set_params(kern, 5, &k, act->param[0], act->param[1]);
         }
-        const size_t span = (flags & CLACT_OPF_WEIGHT) ? p->ch_span : p->vec;
         if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-        else s = enqueue(ctx, kern, (k.n + span - 1) / span, p->local, n_wait, wait, done);
+        else s = enqueue(ctx, kern, work_items(ctx, p, flags, k.n), p->local, n_wait, wait, done);
     }
     pthread_mutex_unlock(&ctx->lock);
     return s;
@@ -205,9 +212,7 @@ clact_status clact_forward(clact_context *ctx, const clact_activation *act, cons
  * out-of-order queue a new buffer (*owned = 1). ctx->lock held. */
 static cl_mem scratch(clact_context *ctx, size_t bytes, int *owned, cl_int *err)
 {
-    cl_command_queue_properties qp = 0;
-    clGetCommandQueueInfo(ctx->queue, CL_QUEUE_PROPERTIES, sizeof qp, &qp, NULL);
-    *owned = (qp & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) != 0;
+    *owned = ctx->out_of_order;
     if (*owned) return clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, err);
     if (ctx->scratch_size < bytes) {
         cl_mem m = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, err);
@@ -334,9 +339,8 @@ clact_status clact_backward(clact_context *ctx, const clact_activation *act, con
             }
             SETARG(kern, 0, xy); SETARG(kern, 1, so); SETARG(kern, 2, dy); SETARG(kern, 3, dyo);
             SETARG(kern, 4, dx); SETARG(kern, 5, dxo); SETARG(kern, 6, n);
-            const size_t span = (flags & CLACT_OPF_WEIGHT) ? p->ch_span : p->vec;
             if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-            else s = enqueue(ctx, kern, (k.n + span - 1) / span, p->local, nw, w, done);
+            else s = enqueue(ctx, kern, work_items(ctx, p, flags, k.n), p->local, nw, w, done);
         }
         if (dw_ev) clReleaseEvent(dw_ev);
     }

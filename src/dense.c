@@ -79,13 +79,6 @@ clact_status clact_dense_check(const clact_context *ctx, const clact_activation 
     return prepare(ctx, act, desc, &c);
 }
 
-static int out_of_order(const clact_context *ctx)
-{
-    cl_command_queue_properties p = 0;
-    clGetCommandQueueInfo(ctx->queue, CL_QUEUE_PROPERTIES, sizeof p, &p, NULL);
-    return (p & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) != 0;
-}
-
 static clact_status barrier(clact_context *ctx, cl_uint n_wait, const cl_event *wait)
 {
     cl_int err = clEnqueueBarrierWithWaitList(ctx->queue, n_wait, wait, NULL);
@@ -182,7 +175,7 @@ clact_status clact_dense_forward(clact_context *ctx, const clact_activation *act
         pthread_mutex_unlock(&ctx->lock);
         if (s) return s;
     }
-    const int ooo = out_of_order(ctx);
+    const int ooo = ctx->out_of_order;
     cl_mem acc = z ? z : y;
     const size_t acc_off = z ? z_off : y_off;
     if (c.K == 0) {
@@ -314,7 +307,7 @@ clact_status clact_dense_backward(clact_context *ctx, const clact_activation *ac
         dz = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, c.MN * e, NULL, &err);
         if (!dz) return clact__fail((clact_status)err, "cannot allocate dZ (%zu elements) (%d)", c.MN, err);
     }
-    const int ooo = out_of_order(ctx);
+    const int ooo = ctx->out_of_order;
     int waited = 0; /* the caller's wait list is consumed */
     cl_event last = NULL; /* our last kernel, when it is the last command */
     if (need_kernel) {

@@ -201,6 +201,9 @@ static clact_status context_init(clact_context *c, cl_platform_id plat)
     clGetDeviceInfo(c->device, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof dcfg, &dcfg, NULL);
     c->has_fp64 = dcfg != 0 || has_extension(c->device, "cl_khr_fp64");
     c->has_fp16 = has_extension(c->device, "cl_khr_fp16");
+    cl_command_queue_properties qp = 0;
+    clGetCommandQueueInfo(c->queue, CL_QUEUE_PROPERTIES, sizeof qp, &qp, NULL);
+    c->out_of_order = (qp & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) != 0;
     cl_device_fp_config scfg = 0;
     clGetDeviceInfo(c->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof scfg, &scfg, NULL);
     c->div_exact = (c->type & CL_DEVICE_TYPE_CPU) && (scfg & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT);

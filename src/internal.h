@@ -55,9 +55,8 @@ typedef struct clact_variant {
 typedef struct clact_program {
     cl_program program;
     cl_kernel  kernel[CLACT_K_COUNT];
-    unsigned   vec;     /* elements per work-item */
-    unsigned   ch_span; /* elements per work-item of clact_prelu_fwd/bwd */
-    size_t     local;   /* work-group size, 0 = runtime's choice */
+    unsigned   vec;   /* elements per work-item */
+    size_t     local; /* work-group size, 0 = runtime's choice */
 } clact_program;
 /* vectors per work-item of the prelu kernels (-DCLACT_CH_WPT) */
 #define clact__ch_wpt(ctx) (((ctx)->type & CL_DEVICE_TYPE_CPU) ? 4u : 1u)
@@ -75,6 +74,7 @@ struct clact_context {
     int              owns; /* created context/queue here: release on destroy */
     int              has_fp64, has_fp16;
     int              div_exact; /* CPU with correctly rounded float division: -DCLACT_DIV_EXACT */
+    int              out_of_order; /* the queue runs commands out of order */
     cl_ulong         max_alloc;
     char             platform_name[256], platform_version[256];
     char             device_name[256], driver_version[128], vendor[256];

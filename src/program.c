@@ -157,7 +157,6 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
     }
     p->program = prog;
     p->vec = l->vec;
-    p->ch_span = l->vec * clact__ch_wpt(ctx);
     p->local = l->local;
     for (int k = 0; k < CLACT_K_COUNT; ++k) {
         cl_int err;
