@@ -22,6 +22,16 @@
 #define CLACT_CPU 0 /* 1: a CPU device (memory access patterns) */
 #endif
 
+/* CLACT_LOWP 1: results are stored in 16 bits (f16: 11 significant bits,
+ * bf16: 8) on a CPU, where the formulas, not memory, set the speed. The op
+ * formulas then drop what only float results need (arguments carried in
+ * two pieces, long polynomials) and keep a relative error below about
+ * 2^-16, a small fraction of a 16-bit ulp, tails included. GPUs keep the
+ * float formulas: there they cost nothing. */
+#ifndef CLACT_LOWP
+#define CLACT_LOWP ((CLACT_DTYPE == 1 || CLACT_DTYPE == 2) && CLACT_CPU)
+#endif
+
 #define CLACT_CAT_(a, b) a##b
 #define CLACT_CAT(a, b) CLACT_CAT_(a, b)
 
