@@ -24,6 +24,7 @@
  *   clact_ldexp(v, k)       v 2^k, exact unless the result is subnormal
  *   clact_expb(x, dx)       e^(x+dx) 2^CLACT_EXPB for x in
  *                           [CLACT_EXPB_MIN, CLACT_EXPB_MAX] (caller clamps)
+ *   clact_expbn(x, dx)      e^(x+dx) 2^-CLACT_EXPB for -x in that range
  *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
  *   clact_expm1n(x)         e^x - 1 for x <= 0
  *   clact_expm1(x, dx, c)   c (e^(x+dx) - 1) (dx a small correction)
@@ -144,6 +145,15 @@ CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
     realv t;
     *em = clact_expm1_r(x, dx, &t);
     return CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
+}
+
+/* e^(x+dx) 2^-EXPB, scaled down instead: a normal float for x in
+ * [1 - CLACT_EXPB_MAX, -CLACT_EXPB_MIN] (caller clamps) */
+CLACT_INLINE realv clact_expbn(realv x, realv dx)
+{
+    realv t;
+    const realv m = clact_exp_r(x, dx, &t);
+    return m * CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
 }
 
 /* Division. OpenCL lets a float division be off by 2.5 ulp unless the
@@ -455,6 +465,14 @@ CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
     realv t;
     *em = clact_expm1_r(x, dx, &t);
     return CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul - CLACT_EXPB)) << 52);
+}
+
+/* e^(x+dx) 2^-100 for x in [-629, 775] */
+CLACT_INLINE realv clact_expbn(realv x, realv dx)
+{
+    realv t;
+    const realv m = clact_exp_r(x, dx, &t);
+    return m * CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul + CLACT_EXPB)) << 52);
 }
 
 CLACT_INLINE realv clact_rcp(realv d) { return 1.0 / d; } /* correctly rounded in double */

@@ -72,18 +72,6 @@ CLACT_INLINE realv clact_lp_expm1n(realv x)
     const realv pk = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u)) << 23); /* 2^k */
     return fma(pk, r * u, pk - 1.0f);
 }
-/* the logistic function s(z) = 1/(1 + e^-z) as c/(c + c e^-z), c = 2^-EXPB,
- * z clamped to [EXPB_MIN, 59], where c e^-z is a normal float: one
- * division gives s(z) down into the subnormals (s(-100) = 3.7e-44) and 1
- * for z >= 59, without selecting between two forms. */
-CLACT_INLINE realv clact_lp_sig(realv z)
-{
-    const realv zc = clact_clamp(z, CLACT_EXPB_MIN, CLACT_K(59.0f));
-    realv t;
-    const realv m = clact_exp_r(-zc, CLACT_K(-0.0f), &t);
-    const realv ce = m * CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
-    return CLACT_EXPB_INV / (CLACT_EXPB_INV + ce);
-}
 /* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3 */
 #define CLACT_LP_ROOT_DELTA 0.0625f
 #endif
@@ -264,6 +252,17 @@ CLACT_INLINE realv clact_logistic_e(realv z, realv dz, realv *em)
 /* v (1 + em) 2^-EXPB */
 CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLACT_EXPB_INV; }
 
+/* 1/(c + c e^-(z+dz)) with c = 2^-EXPB, so that s(z) = c times it. One
+ * form for both signs of z, one division: c e^-z is normal over the
+ * clamp, [EXPB_MIN, EXPB_MAX - 1] (beyond it s is 1 or underflows), and
+ * the products with c are exact or round once, at the end. The sum
+ * c + c e^-z costs half an ulp. */
+CLACT_INLINE realv clact_logistic_rc(realv z, realv dz)
+{
+    const realv zc = clact_clamp(z, CLACT_EXPB_MIN, CLACT_EXPB_MAX - 1);
+    return clact_rcp(CLACT_EXPB_INV + clact_expbn(-zc, -dz));
+}
+
 /* ---- gelu_tanh: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
  * = x s(v), s the logistic function, v = 2u = x (A + B x^2).
  * v reaches -100 before the result underflows and e^v turns an absolute
@@ -296,22 +295,21 @@ CLACT_INLINE realv clact_lp_gelu_tanh_v(realv xc, realv *t)
     return xc * (CLACT_GT_A_HI + *t);
 }
 #endif
+/* x s(v): x rc c for x < 0 (x rc is normal where the result is), x (rc c)
+ * for x >= 0 (no overflow for large x) */
 CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
 {
-#if CLACT_LOWP
-    {
-        realv t;
-        const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
-        return (x < 0 ? xc : x) * clact_lp_sig(clact_lp_gelu_tanh_v(xc, &t));
-    }
-#endif
     const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
-    realv vl, t, em;
+#if CLACT_LOWP
+    realv t;
+    const realv rc = clact_logistic_rc(clact_lp_gelu_tanh_v(xc, &t), CLACT_K(-0.0f));
+    return (x < 0 ? xc : x) * (rc * CLACT_EXPB_INV);
+#else
+    realv vl, t;
     const realv v = clact_gelu_tanh_v(xc, &vl, &t);
-    const realv sc = clact_logistic_e(v, vl, &em);
-    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const realv n = clact_unscale(xc * sc * r, em), p = x * r;
-    return x < 0 ? n : p;
+    const realv rc = clact_logistic_rc(v, vl);
+    return x < 0 ? xc * rc * CLACT_EXPB_INV : x * (rc * CLACT_EXPB_INV);
+#endif
 }
 /* f' = s(v) + x s(v) s(-v) v'  with  x v' = x (A + 3 B x^2) = v + 2 B x^3:
  *    = r + (x v') e r^2                       (x >= 0), r = 1/(1+e)
@@ -353,23 +351,20 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     return fabs(d) <= CLACT_ROOT_DELTA ? nr : g;
 }
 
-/* ---- silu: x s(x) = x/(1+e) (x >= 0), x e/(1+e) (x < 0), e = e^-|x|.
+/* ---- silu: x s(x), s from clact_logistic_rc (as gelu_tanh).
+ * With e = e^-|x| and r = 1/(1+e):
  * silu' = s(x) (1 + x s(-x)) = r + x e r^2              (x >= 0)
  *                            = e ((1 + x) + e) r^2      (x < 0; root -1.278)
  * with 1 + x exact near the root. */
 CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
 {
-    const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
+    const realv rc = clact_logistic_rc(x, CLACT_K(-0.0));
+    const realv xm = x < -CLACT_XBIG ? -CLACT_XBIG : x; /* -inf s(-inf) = -0 */
 #if CLACT_LOWP
-    {
-        return (x < 0 ? xc : x) * clact_lp_sig(xc);
-    }
+    return xm * (rc * CLACT_EXPB_INV);
+#else
+    return x < 0 ? xm * rc * CLACT_EXPB_INV : x * (rc * CLACT_EXPB_INV);
 #endif
-    realv em;
-    const realv sc = clact_logistic_e(xc, 0, &em);
-    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const realv n = clact_unscale(xc * sc * r, em), p = x * r;
-    return x < 0 ? n : p;
 }
 CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
 {
@@ -575,20 +570,11 @@ CLACT_INLINE realv clact_grad_relu6(realv x, realv p0, realv p1) { return (x > 0
 CLACT_INLINE realv clact_fwd_hardtanh(realv x, realv lo, realv hi) { return x < lo ? lo : (x > hi ? hi : x); }
 CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi) { return (x > lo && x < hi) ? (realv)1 : CLACT_OR_NAN(x, 0); }
 
-/* ---- sigmoid: 1/(1+e) (x >= 0), e/(1+e) (x < 0), e = e^-|x|;
- * sigmoid' = e/(1+e)^2 on both sides (no 1 - s). */
+/* ---- sigmoid: c/(c + c e^-x) (clact_logistic_rc); sigmoid' = e/(1+e)^2
+ * with e = e^-|x| on both sides (no 1 - s). */
 CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
 {
-#if CLACT_LOWP
-    {
-        return clact_lp_sig(x);
-    }
-#endif
-    realv em;
-    const realv sc = clact_logistic_e(x, 0, &em);
-    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
-    const realv n = clact_unscale(sc * r, em);
-    return x < 0 ? n : r;
+    return clact_logistic_rc(x, CLACT_K(-0.0)) * CLACT_EXPB_INV;
 }
 CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
 {
@@ -614,7 +600,7 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
         /* x + x^3 T(x^2) below 0.5493 (degree 2, fit 2^-19.5), else
          * 2 s(2x) - 1, at least 1/2 in magnitude (the error of s grows at
          * most 3 times) */
-        const realv big = fma(CLACT_K(2.0f), clact_lp_sig(2 * x), CLACT_K(-1.0f));
+        const realv big = fma(CLACT_K(2.0f * CLACT_EXPB_INV), clact_logistic_rc(2 * x, CLACT_K(-0.0f)), CLACT_K(-1.0f));
         const realv s = x * x;
         const realv tp = fma(fma(CLACT_K(-4.312285781e-02f), s, CLACT_K(1.315317303e-01f)), s, CLACT_K(-3.332457542e-01f));
         const realv small = fma(x * s, tp, x);
