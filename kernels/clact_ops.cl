@@ -322,16 +322,14 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     {
         realv t;
         const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
+        /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
+         * nears 1, but its term is then small against the 1 */
         const realv v = clact_lp_gelu_tanh_v(xc, &t);
-        const realv e = clact_lp_en(v);
-        const realv r = 1.0f / (1.0f + e), r2 = r * r;
-        const realv c3 = 2 * xc * t;
-        const realv p = fma((v + c3) * e, r2, r);
-        const realv n = e * ((1 + v) + (e + c3)) * r2;
+        const realv sv = clact_logistic_rc(v, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
+        const realv g = sv * fma(v + 2 * xc * t, 1 - sv, CLACT_K(1.0f));
         const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO; /* degree 3, fit 2^-23.7 */
         const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
                                  CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
-        const realv g = x < 0 ? n : p;
         return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
     }
 #endif
@@ -371,12 +369,11 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
     const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
 #if CLACT_LOWP
     {
-        const realv e = clact_lp_en(xc), r = 1.0f / (1.0f + e), r2 = r * r;
-        const realv p = fma(xc * e, r2, r);
-        const realv n = e * ((1 + xc) + e) * r2;
+        /* s (1 + x (1 - s)), as gelu_tanh's */
+        const realv sx = clact_logistic_rc(xc, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
+        const realv g = sx * fma(xc, 1 - sx, CLACT_K(1.0f));
         const realv d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO; /* degree 2, fit 2^-17.8 */
         const realv g2 = fma(fma(CLACT_K(1.886258833e-02f), d, CLACT_K(1.466042101e-01f)), d, CLACT_K(2.178116888e-01f));
-        const realv g = x < 0 ? n : p;
         return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : g;
     }
 #endif
