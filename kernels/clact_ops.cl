@@ -513,8 +513,7 @@ CLACT_INLINE realv clact_grad_softplus(realv x, realv beta, realv th)
 #if CLACT_LOWP
     {
         const realv z = beta * x;
-        const realv e = clact_lp_en(z), r = 1.0f / (1.0f + e);
-        const realv v = z < 0 ? e * r : r;
+        const realv v = clact_logistic_rc(z, CLACT_K(-0.0f)) * CLACT_EXPB_INV; /* s(z) */
         return z > th ? (realv)1 : v;
     }
 #endif
