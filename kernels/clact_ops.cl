@@ -256,7 +256,8 @@ CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLA
  * form for both signs of z, one division: c e^-z is normal over the
  * clamp, [EXPB_MIN, EXPB_MAX - 1] (beyond it s is 1 or underflows), and
  * the products with c are exact or round once, at the end. The sum
- * c + c e^-z costs half an ulp. */
+ * c + c e^-z costs half an ulp. Without a low part pass dz = +0: the
+ * exp core adds -dz = -0, which the compiler drops (not +0). */
 CLACT_INLINE realv clact_logistic_rc(realv z, realv dz)
 {
     const realv zc = clact_clamp(z, CLACT_EXPB_MIN, CLACT_EXPB_MAX - 1);
@@ -302,7 +303,7 @@ CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
     const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
 #if CLACT_LOWP
     realv t;
-    const realv rc = clact_logistic_rc(clact_lp_gelu_tanh_v(xc, &t), CLACT_K(-0.0f));
+    const realv rc = clact_logistic_rc(clact_lp_gelu_tanh_v(xc, &t), CLACT_K(0.0f));
     return (x < 0 ? xc : x) * (rc * CLACT_EXPB_INV);
 #else
     realv vl, t;
@@ -325,7 +326,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
         /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
          * nears 1, but its term is then small against the 1 */
         const realv v = clact_lp_gelu_tanh_v(xc, &t);
-        const realv sv = clact_logistic_rc(v, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
+        const realv sv = clact_logistic_rc(v, CLACT_K(0.0f)) * CLACT_EXPB_INV;
         const realv g = sv * fma(v + 2 * xc * t, 1 - sv, CLACT_K(1.0f));
         const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO; /* degree 3, fit 2^-23.7 */
         const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
@@ -356,7 +357,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
  * with 1 + x exact near the root. */
 CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
 {
-    const realv rc = clact_logistic_rc(x, CLACT_K(-0.0));
+    const realv rc = clact_logistic_rc(x, CLACT_K(0.0f));
     const realv xm = x < -CLACT_XBIG ? -CLACT_XBIG : x; /* -inf s(-inf) = -0 */
 #if CLACT_LOWP
     return xm * (rc * CLACT_EXPB_INV);
@@ -370,7 +371,7 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
 #if CLACT_LOWP
     {
         /* s (1 + x (1 - s)), as gelu_tanh's */
-        const realv sx = clact_logistic_rc(xc, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
+        const realv sx = clact_logistic_rc(xc, CLACT_K(0.0f)) * CLACT_EXPB_INV;
         const realv g = sx * fma(xc, 1 - sx, CLACT_K(1.0f));
         const realv d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO; /* degree 2, fit 2^-17.8 */
         const realv g2 = fma(fma(CLACT_K(1.886258833e-02f), d, CLACT_K(1.466042101e-01f)), d, CLACT_K(2.178116888e-01f));
@@ -429,15 +430,14 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
     const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
 #if CLACT_LOWP
     {
-        const realv E = clact_lp_exp(xc), u = E + 2;
-        const realv r = 1.0f / fma(E, u, CLACT_K(2.0f)), r2 = r * r;
-        const realv p = fma(4 * xc * E, (E + 1) * r2, 1 - 2 * r);
+        /* the x <= 0 form on both sides: for x > 0 all its terms are
+         * positive, and E <= e^15 keeps E^4 finite */
+        const realv E = clact_lp_exp(xc), n2 = fma(E, E + 2, CLACT_K(2.0f));
         const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
-        const realv n = E * br * r2;
+        const realv n = E * br / (n2 * n2);
         const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO; /* degree 2, fit 2^-17.7 */
         const realv g2 = fma(fma(CLACT_K(4.186096415e-02f), d, CLACT_K(2.046718448e-01f)), d, CLACT_K(2.669479251e-01f));
-        const realv v0 = x > 0 ? p : n;
-        const realv v1 = fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : v0;
+        const realv v1 = fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : n;
         return x > CLACT_MISH_XCAP ? (realv)1 : v1;
     }
 #endif
@@ -513,7 +513,7 @@ CLACT_INLINE realv clact_grad_softplus(realv x, realv beta, realv th)
 #if CLACT_LOWP
     {
         const realv z = beta * x;
-        const realv v = clact_logistic_rc(z, CLACT_K(-0.0f)) * CLACT_EXPB_INV; /* s(z) */
+        const realv v = clact_logistic_rc(z, CLACT_K(0.0f)) * CLACT_EXPB_INV; /* s(z) */
         return z > th ? (realv)1 : v;
     }
 #endif
@@ -570,7 +570,7 @@ CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi) { return (x 
  * with e = e^-|x| on both sides (no 1 - s). */
 CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
 {
-    return clact_logistic_rc(x, CLACT_K(-0.0)) * CLACT_EXPB_INV;
+    return clact_logistic_rc(x, CLACT_K(0.0f)) * CLACT_EXPB_INV;
 }
 CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
 {
@@ -596,7 +596,7 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
         /* x + x^3 T(x^2) below 0.5493 (degree 2, fit 2^-19.5), else
          * 2 s(2x) - 1, at least 1/2 in magnitude (the error of s grows at
          * most 3 times) */
-        const realv big = fma(CLACT_K(2.0f * CLACT_EXPB_INV), clact_logistic_rc(2 * x, CLACT_K(-0.0f)), CLACT_K(-1.0f));
+        const realv big = fma(CLACT_K(2.0f * CLACT_EXPB_INV), clact_logistic_rc(2 * x, CLACT_K(0.0f)), CLACT_K(-1.0f));
         const realv s = x * x;
         const realv tp = fma(fma(CLACT_K(-4.312285781e-02f), s, CLACT_K(1.315317303e-01f)), s, CLACT_K(-3.332457542e-01f));
         const realv small = fma(x * s, tp, x);

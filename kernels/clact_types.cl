@@ -103,7 +103,7 @@ typedef CLACT_VT_(ushort) u16v;
         const U b = ASU(f);                                                                            \
         const U r = (b + 0x7fffu + ((b >> 16) & 1u)) >> 16; /* round to nearest even */                \
         const U q = (b >> 16) | 0x0040u;                     /* NaN: keep it, quiet */                 \
-        return CVUS((b & 0x7fffffffu) > 0x7f800000u ? q : r);                                          \
+        return CVUS(isnan(f) ? q : r);                                                                 \
     }                                                                                                  \
     inline F clact_half_to_float##SUF(US h)                                                            \
     {                                                                                                  \
