@@ -258,14 +258,17 @@ CLACT_INLINE realv clact_log1p_ratio(realv e)
 /* tanh(x).
  *  |x| < 0.5493 (tanh < 1/2): x + x^3 T(x^2) (degree 5 in x^2, fit
  *  1.1e-9), ~1 ulp.
- *  otherwise: 1 - 2e/(1+e), e = e^-2|x|: the subtracted term is at most
- *  half of a result in [1/2, 1], so its ~1.5 ulp error halves. */
+ *  otherwise: 1 - 2e/(1+e), e = e^-2|x|, as 1 - 2c/(c + c e^2|x|) with
+ *  c = 2^-EXPB (c e^2|x| is normal for 2|x| in [1, 115]; beyond, the
+ *  subtracted term is below half an ulp of 1): one division, and the
+ *  subtracted term is at most half of a result in [1/2, 1], so its
+ *  ~1.5 ulp error halves. */
 CLACT_INLINE realv clact_tanh(realv x)
 {
     const realv a = fabs(x);
-    const realv na = -2.0f * a;
-    const realv e = clact_expb(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, 0.0f) * CLACT_EXPB_INV;
-    const realv big = copysign(1.0f - 2.0f * e * clact_rcp(1.0f + e), x);
+    const realv a2 = 2.0f * a;
+    const realv rc = clact_rcp(CLACT_EXPB_INV + clact_expbn(a2 > -CLACT_EXPB_MIN ? -CLACT_EXPB_MIN : a2, CLACT_K(-0.0f)));
+    const realv big = copysign(fma(CLACT_K(-2.0f * CLACT_EXPB_INV), rc, CLACT_K(1.0f)), x);
     const realv s = x * x;
     realv p = fma(CLACT_K(-6.246106699e-03f), s, CLACT_K(2.105253935e-02f));
     p = fma(p, s, CLACT_K(-5.384785682e-02f));
