@@ -199,6 +199,17 @@ typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T))))
 #define CLACT_VFROM_BITS clact_bf16_to_float_v
 #define CLACT_VTO_BITS clact_float_to_bf16_v
 #endif
+#if CLACT_DTYPE == 1 && CLACT_CPU && defined(__FLT16_MAX__)
+/* Stores on a CPU compiler with _Float16 (clang: PoCL): a whole vector
+ * converts in one instruction (F16C/AVX-512: 16 elements), where its
+ * vstore_half16 takes a shuffle and two halves. The conversion rounds to
+ * nearest even (the default rounding mode). Loads stay vload_half: a
+ * _Float16 load lets the compiler narrow the float formulas of the
+ * piecewise ops back to half, which x86 then runs one element at a time. */
+#define CLACT_F16_EXT 1
+typedef _Float16 clact_f16v_ __attribute__((ext_vector_type(CLACT_VEC)));
+typedef clact_f16v_ __attribute__((aligned(2))) clact_f16v;
+#endif
 inline realv clact_ldv(const global store_t *p, size_t i)
 {
 #if CLACT_DTYPE == 1 && CLACT_CPU
@@ -214,7 +225,9 @@ inline realv clact_ldv(const global store_t *p, size_t i)
 }
 inline void clact_stv(global store_t *p, size_t i, realv v)
 {
-#if CLACT_DTYPE == 1 && CLACT_CPU
+#if defined(CLACT_F16_EXT)
+    *(global clact_f16v *)(p + i) = __builtin_convertvector(v, clact_f16v_);
+#elif CLACT_DTYPE == 1 && CLACT_CPU
     CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)(v, 0, (global half *)(p + i));
 #elif defined(CLACT_VTO_BITS)
     CLACT_RAW_ST(p, i, CLACT_VTO_BITS(v));
