@@ -223,9 +223,32 @@ inline realv clact_ldv(const global store_t *p, size_t i)
     return CLACT_RAW_LD(p, i);
 #endif
 }
+#if CLACT_DTYPE == 2 && CLACT_CPU && CLACT_VEC > 1
+/* bf16 vector stores on a CPU: round in the 32-bit lanes and take their
+ * high halves with one shuffle (no shift, no narrowing move) */
+typedef ushort __attribute__((ext_vector_type(2 * CLACT_VEC))) clact_u16x2v;
+inline void clact_st_bf16v(global store_t *p, size_t i, realv f)
+{
+    const u32v b = CLACT_CAT(as_, CLACT_VT_(uint))(f);
+    u32v t = b + 0x7fffu + ((b >> 16) & 1u); /* round to nearest even */
+    t = isnan(f) ? (b | 0x00400000u) : t;    /* NaN: keep it, quiet */
+    const clact_u16x2v w = __builtin_astype(t, clact_u16x2v);
+#if CLACT_VEC == 2
+    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3));
+#elif CLACT_VEC == 4
+    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3, 5, 7));
+#elif CLACT_VEC == 8
+    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15));
+#else
+    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
+#endif
+}
+#endif
 inline void clact_stv(global store_t *p, size_t i, realv v)
 {
-#if defined(CLACT_F16_EXT)
+#if CLACT_DTYPE == 2 && CLACT_CPU && CLACT_VEC > 1
+    clact_st_bf16v(p, i, v);
+#elif defined(CLACT_F16_EXT)
     *(global clact_f16v *)(p + i) = __builtin_convertvector(v, clact_f16v_);
 #elif CLACT_DTYPE == 1 && CLACT_CPU
     CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)(v, 0, (global half *)(p + i));
