@@ -199,9 +199,10 @@ typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T))))
 #define CLACT_VFROM_BITS clact_bf16_to_float_v
 #define CLACT_VTO_BITS clact_float_to_bf16_v
 #endif
-#if CLACT_DTYPE == 1 && CLACT_CPU && defined(__FLT16_MAX__)
-/* Stores on a CPU compiler with _Float16 (clang: PoCL): a whole vector
- * converts in one instruction (F16C/AVX-512: 16 elements), where its
+#if CLACT_DTYPE == 1 && CLACT_CPU && defined(__FLT16_MAX__) && (defined(__F16C__) || defined(__aarch64__))
+/* Stores on a CPU compiler with _Float16 (clang: PoCL) and hardware
+ * conversions (x86 F16C, AArch64): a whole vector converts in one
+ * instruction (AVX-512: 16 elements), where its
  * vstore_half16 takes a shuffle and two halves. The conversion rounds to
  * nearest even (the default rounding mode). Loads stay vload_half: a
  * _Float16 load lets the compiler narrow the float formulas of the
