@@ -209,18 +209,21 @@ CLACT_INLINE realv clact_expm1_poly(realv x)
     return fma(x2, q, x);
 }
 
-/* e^x - 1 for x <= 0: the polynomial on [-1.04, 0]; below, e^x - 1 with
- * e^x < 0.36 and a result in (-1, -0.64], so the exp error shrinks to at
- * most half an ulp of the result. */
+/* e^x - 1 for x <= 0 as 2^k (e^r - 1) + (2^k - 1), with e^r - 1 = r u
+ * from the exp core: one form, no select. For k = 0 (|x| <= 0.35) r = x
+ * exactly and the result is r u (about an ulp); for k = -1 the result is
+ * at least 0.29 against terms up to 1/2; below, no cancellation. x is
+ * clamped where 2^k stays normal (e^-87 - 1 = -1 in float). */
 CLACT_INLINE realv clact_expm1n(realv x)
 {
-    const realv small = clact_expm1_poly(x);
-    const realv e = clact_expb(x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x, 0.0f) * CLACT_EXPB_INV;
-    const realv big = e - 1.0f;
-    return x >= -1.04f ? small : big;
+    realv t, u;
+    const realv r = clact_exp_ru(x < -87.0f ? -87.0f : x, CLACT_K(-0.0f), &t, &u);
+    const realv pk = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u)) << 23); /* 2^k */
+    return fma(pk, r * u, pk - 1.0f);
 }
 
-/* c (e^(x+dx) - 1) for any x: as clact_expm1n, plus x > 1.04:
+/* c (e^(x+dx) - 1) for any x: the polynomial on |x| <= 1.04; below,
+ * e^x - 1 with e^x < 0.36 (the exp error shrinks in the result); above,
  * 2^k (m - 2^-k) with k >= 2, so m - 2^-k >= 0.45 (no real cancellation);
  * the factor c is applied before the scaling, so c (e^x - 1) does not
  * overflow unless the result does. The correction dx enters the

@@ -61,17 +61,6 @@ CLACT_INLINE realv clact_lp_en(realv z)
     const realv na = -fabs(z);
     return clact_lp_exp(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
 }
-/* e^x - 1 for x <= 0 as 2^k (e^r - 1) + (2^k - 1), e^r - 1 = r u from the
- * exp core: exact in relative terms for k = 0 (|x| <= 0.35); for k = -1
- * the sum is at least 0.29 against terms up to 1/2; below, no
- * cancellation. x is clamped where 2^k stays normal (e^-87 - 1 = -1). */
-CLACT_INLINE realv clact_lp_expm1n(realv x)
-{
-    realv t, u;
-    const realv r = clact_exp_ru(x < -87.0f ? -87.0f : x, CLACT_K(-0.0f), &t, &u);
-    const realv pk = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u)) << 23); /* 2^k */
-    return fma(pk, r * u, pk - 1.0f);
-}
 /* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3 */
 #define CLACT_LP_ROOT_DELTA 0.0625f
 #endif
@@ -103,11 +92,7 @@ CLACT_INLINE realv clact_grad_crelu(realv x, realv p0, realv p1) { return clact_
 
 CLACT_INLINE realv clact_fwd_elu(realv x, realv a, realv p1)
 {
-#if CLACT_LOWP
-    const realv n = a * clact_lp_expm1n(x);
-#else
     const realv n = a * clact_expm1n(x);
-#endif
     return x > 0 ? x : n;
 }
 CLACT_INLINE realv clact_grad_elu(realv x, realv a, realv p1)
@@ -129,11 +114,7 @@ CLACT_INLINE realv clact_grady_elu(realv y, realv a, realv p1) { return y > 0 ? 
 #define CLACT_SELU_SA CLACT_R(1.758099318e+00f, 1.7580993408473768) /* scale * alpha */
 CLACT_INLINE realv clact_fwd_selu(realv x, realv p0, realv p1)
 {
-#if CLACT_LOWP
-    const realv n = CLACT_SELU_SA * clact_lp_expm1n(x), p = CLACT_SELU_SCALE * x;
-#else
     const realv n = CLACT_SELU_SA * clact_expm1n(x), p = CLACT_SELU_SCALE * x;
-#endif
     return x > 0 ? p : n;
 }
 CLACT_INLINE realv clact_grad_selu(realv x, realv p0, realv p1)
