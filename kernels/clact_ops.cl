@@ -103,7 +103,7 @@ CLACT_INLINE realv clact_grad_elu(realv x, realv a, realv p1)
     return x > 0 ? (realv)1 : a * sc * CLACT_EXPB_INV;
 #endif
     intv k;
-    const realv m = clact_expk(x, 0, &k);
+    const realv m = clact_expk(x, CLACT_K(-0.0f), &k);
     const realv n = clact_ldexp(a * m, k);
     return x > 0 ? (realv)1 : n;
 }
@@ -120,7 +120,7 @@ CLACT_INLINE realv clact_fwd_selu(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_grad_selu(realv x, realv p0, realv p1)
 {
     const realv xc = x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x;
-    const realv n = CLACT_SELU_SA * clact_expb(xc, 0) * CLACT_EXPB_INV;
+    const realv n = CLACT_SELU_SA * clact_expb(xc, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
     return x > 0 ? CLACT_SELU_SCALE : n;
 }
 
@@ -229,6 +229,13 @@ CLACT_INLINE realv clact_logistic_e(realv z, realv dz, realv *em)
 {
     const realv na = -fabs(z), dn = z < 0 ? dz : -dz;
     return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
+}
+/* the same without a low part. The exp core adds its dx: -0 is dropped by
+ * the compiler, +0 (and a select between the two) is not. */
+CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
+{
+    const realv na = -fabs(z);
+    return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, CLACT_K(-0.0f), em);
 }
 /* v (1 + em) 2^-EXPB */
 CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLACT_EXPB_INV; }
@@ -360,7 +367,7 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
     }
 #endif
     realv em;
-    const realv sc = clact_logistic_e(xc, 0, &em);
+    const realv sc = clact_logistic_e0(xc, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv r = clact_rcp1p(e), r2 = r * r;
     const realv p = fma(xc * e, r2, r);
@@ -389,7 +396,7 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
     }
 #endif
     realv em;
-    const realv sc = clact_expb2(xc, 0, &em);
+    const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv u = E + 2, ul = fabs(E) <= 2 ? E - (u - 2) : (realv)0; /* E + 2 = u + ul */
     const realv n2 = fma(E, u, fma(E, ul, CLACT_K((realv)2)));            /* n + 2 */
@@ -423,7 +430,7 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
     }
 #endif
     realv em;
-    const realv sc = clact_expb2(xc, 0, &em);
+    const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv u = E + 2, n2 = fma(E, u, CLACT_K(2));
     const realv r = clact_rcp(n2), r2 = r * r;
@@ -469,7 +476,7 @@ CLACT_INLINE realv clact_softplus1(realv x, realv th)
     }
 #endif
     realv em;
-    const realv sc = clact_logistic_e(x, 0, &em);
+    const realv sc = clact_logistic_e0(x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv t = clact_log1p_ratio(e) * e;
     const realv v = x > 0 ? x + t : t;
@@ -562,7 +569,7 @@ CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
     }
 #endif
     realv em;
-    const realv sc = clact_logistic_e(x, 0, &em);
+    const realv sc = clact_logistic_e0(x, &em);
     const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
     return clact_unscale(sc * r * r, em);
 }
@@ -595,7 +602,7 @@ CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
     }
 #endif
     realv em;
-    const realv sc = clact_logistic_e(2 * x, 0, &em);
+    const realv sc = clact_logistic_e0(2 * x, &em);
     const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
     return clact_unscale(4 * sc * r * r, em);
 }
