@@ -199,7 +199,8 @@ typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T))))
 #define CLACT_VFROM_BITS clact_bf16_to_float_v
 #define CLACT_VTO_BITS clact_float_to_bf16_v
 #endif
-#if CLACT_DTYPE == 1 && CLACT_CPU && defined(__FLT16_MAX__) && (defined(__F16C__) || defined(__aarch64__))
+#if CLACT_DTYPE == 1 && CLACT_CPU && defined(__clang__) && defined(__FLT16_MAX__) && \
+    (defined(__F16C__) || defined(__aarch64__))
 /* Stores on a CPU compiler with _Float16 (clang: PoCL) and hardware
  * conversions (x86 F16C, AArch64): a whole vector converts in one
  * instruction (AVX-512: 16 elements), where its
@@ -224,9 +225,10 @@ inline realv clact_ldv(const global store_t *p, size_t i)
     return CLACT_RAW_LD(p, i);
 #endif
 }
-#if CLACT_DTYPE == 2 && CLACT_CPU && CLACT_VEC > 1
-/* bf16 vector stores on a CPU: round in the 32-bit lanes and take their
- * high halves with one shuffle (no shift, no narrowing move) */
+#if CLACT_DTYPE == 2 && CLACT_CPU && CLACT_VEC > 1 && defined(__clang__)
+/* bf16 vector stores on a CPU (clang vector builtins): round in the 32-bit
+ * lanes and take their high halves with one shuffle (no shift, no
+ * narrowing move) */
 typedef ushort __attribute__((ext_vector_type(2 * CLACT_VEC))) clact_u16x2v;
 inline void clact_st_bf16v(global store_t *p, size_t i, realv f)
 {
@@ -247,7 +249,7 @@ inline void clact_st_bf16v(global store_t *p, size_t i, realv f)
 #endif
 inline void clact_stv(global store_t *p, size_t i, realv v)
 {
-#if CLACT_DTYPE == 2 && CLACT_CPU && CLACT_VEC > 1
+#if CLACT_DTYPE == 2 && CLACT_CPU && CLACT_VEC > 1 && defined(__clang__)
     clact_st_bf16v(p, i, v);
 #elif defined(CLACT_F16_EXT)
     *(global clact_f16v *)(p + i) = __builtin_convertvector(v, clact_f16v_);
