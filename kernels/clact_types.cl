@@ -233,7 +233,8 @@ typedef ushort __attribute__((ext_vector_type(2 * CLACT_VEC))) clact_u16x2v;
 inline void clact_st_bf16v(global store_t *p, size_t i, realv f)
 {
     const u32v b = CLACT_CAT(as_, CLACT_VT_(uint))(f);
-    u32v t = b + 0x7fffu + ((b >> 16) & 1u); /* round to nearest even */
+    u32v t = b + 0x7fffu;                    /* round to nearest even: */
+    t = (b & 0x10000u) != 0 ? t + 1u : t;    /* +1 if the kept part is odd */
     t = isnan(f) ? (b | 0x00400000u) : t;    /* NaN: keep it, quiet */
     const clact_u16x2v w = __builtin_astype(t, clact_u16x2v);
 #if CLACT_VEC == 2
