@@ -163,37 +163,37 @@ CLACT_INLINE realv clact_grad_celu(realv x, realv a, realv p1)
  * g = gelu'(-a) from clact_gelu_dtail. */
 
 #if CLACT_LOWP
-/* clact_ncdf_tail and clact_gelu_dtail with P of degree 6 (fit 2^-17.4)
- * and U of degree 5 (2^-18.6), -a^2/2 in one piece */
-CLACT_INLINE realv clact_lp_gelu_q(realv a, realv *ac, realv *h, realv *sc)
+/* clact_ncdf_tail and clact_gelu_dtail as rational functions of a, no
+ * q = (a-2)/(a+2): with sc = e^(-a^2/2) 2^EXPB (-a^2/2 in one piece),
+ *   a Phi(-a)          = sc a N(a)/D(a)          N/D: degrees 3/4, 2^-19.9
+ *   Phi(-a) - a phi(a) = sc (a - R) V(a)/W(a)    V/W: degrees 3/3, 2^-19.3
+ * (times 2^-EXPB). Within each polynomial all coefficients have one
+ * sign: nothing cancels. */
+CLACT_INLINE realv clact_lp_gelu_e(realv a, realv *ac)
 {
     *ac = a > 14.7f ? 14.7f : a;
-    *h = *ac / (*ac + 2.0f);
-    *sc = clact_expb(-0.5f * *ac * *ac, CLACT_K(-0.0f));
-    return (*h + *h) - 1.0f;
+    return clact_expb(-0.5f * *ac * *ac, CLACT_K(-0.0f));
 }
 CLACT_INLINE realv clact_lp_ncdf_tail(realv a)
 {
-    realv ac, h, sc;
-    const realv q = clact_lp_gelu_q(a, &ac, &h, &sc);
-    const realv q2 = q * q, q4 = q2 * q2;
-    const realv p0 = fma(CLACT_K(-3.313729167e-01f), q, CLACT_K(6.724072695e-01f));
-    const realv p1 = fma(CLACT_K(3.635949641e-02f), q, CLACT_K(2.881387621e-02f));
-    const realv p2 = fma(CLACT_K(-5.700700916e-03f), q, CLACT_K(-6.253662868e-04f));
-    const realv p = fma(fma(CLACT_K(-1.304222038e-03f), q2, p2), q4, fma(p1, q2, p0));
-    return sc * (p * h) * CLACT_EXPB_INV;
+    realv ac;
+    const realv sc = clact_lp_gelu_e(a, &ac), a2 = ac * ac;
+    const realv n = fma(a2, fma(CLACT_K(1.632944308e-02f), ac, CLACT_K(1.167066544e-01f)),
+                        fma(CLACT_K(3.573207259e-01f), ac, CLACT_K(4.999999702e-01f)));
+    const realv d = fma(a2, fma(CLACT_K(4.093757272e-02f), a2, fma(CLACT_K(2.923125029e-01f), ac, CLACT_K(9.403141141e-01f))),
+                        fma(CLACT_K(1.512516856e+00f), ac, CLACT_K(1.0f)));
+    return sc * (ac * n / d) * CLACT_EXPB_INV;
 }
 CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
 {
-    realv ac, h, sc;
-    const realv q = clact_lp_gelu_q(a, &ac, &h, &sc);
-    const realv q2 = q * q, q4 = q2 * q2;
-    const realv u0 = fma(CLACT_K(1.373699307e-01f), q, CLACT_K(-5.045500994e-01f));
-    const realv u1 = fma(CLACT_K(-5.090299528e-03f), q, CLACT_K(-2.963595651e-02f));
-    const realv u2 = fma(CLACT_K(8.315049927e-04f), q, CLACT_K(2.220884431e-03f));
-    const realv u = fma(u2, q4, fma(u1, q2, u0));
-    const realv d = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
-    return d * u * sc * CLACT_EXPB_INV;
+    realv ac;
+    const realv sc = clact_lp_gelu_e(a, &ac), a2 = ac * ac;
+    const realv v = fma(a2, fma(CLACT_K(-3.691098467e-02f), ac, CLACT_K(-2.411279827e-01f)),
+                        fma(CLACT_K(-6.216256618e-01f), ac, CLACT_K(-6.650781035e-01f)));
+    const realv w = fma(a2, fma(CLACT_K(9.253044426e-02f), ac, CLACT_K(5.345739722e-01f)),
+                        fma(CLACT_K(1.200292826e+00f), ac, CLACT_K(1.0f)));
+    const realv dr = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
+    return sc * (dr * v / w) * CLACT_EXPB_INV;
 }
 #endif
 CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
