@@ -51,8 +51,8 @@
  * into the subnormals, whose relative precision (2^-22 at 1e-39) is still
  * far finer than bf16's where bf16 results are normal. Arguments are one
  * float (one rounding, which e^z turns into |z| 2^-24 <= 2^-17.5 for the
- * |z| <= 90 that reach a 16-bit result), and the polynomials are shorter
- * fits, each to 2^-17 or better. */
+ * |z| <= 90 that reach a 16-bit result), and the polynomials and
+ * rational functions are shorter fits, each to 2^-16.5 or better. */
 /* e^x for x >= CLACT_EXPB_MIN (caller clamps), x <= CLACT_EXPB_MAX */
 CLACT_INLINE realv clact_lp_exp(realv x) { return clact_expb(x, CLACT_K(-0.0f)) * CLACT_EXPB_INV; }
 /* e^-|z|, 0 beyond the clamp */
