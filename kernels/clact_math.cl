@@ -246,6 +246,14 @@ CLACT_INLINE realv clact_expm1(realv x, realv dx, realv c)
  * the caller keep e's scale factor apart. */
 CLACT_INLINE realv clact_log1p_ratio(realv e)
 {
+#if CLACT_LOWP
+    /* 16-bit results (clact_types.cl): degree 5, fit 2^-19.4 */
+    const realv e2 = e * e;
+    const realv r0 = fma(CLACT_K(3.314041793e-01f), e, CLACT_K(-4.999074638e-01f));
+    const realv r1 = fma(CLACT_K(1.510268003e-01f), e, CLACT_K(-2.361130267e-01f));
+    const realv r2 = fma(CLACT_K(1.458798721e-02f), e, CLACT_K(-6.785030663e-02f));
+    return fma(e, fma(fma(r2, e2, r1), e2, r0), CLACT_K(1.0f));
+#else
     const realv e2 = e * e, e4 = e2 * e2, e8 = e4 * e4;
     const realv p0 = fma(CLACT_K(3.333318830e-01f), e, CLACT_K(-4.999999702e-01f));
     const realv p1 = fma(CLACT_K(1.996774971e-01f), e, CLACT_K(-2.499697655e-01f));
@@ -256,6 +264,7 @@ CLACT_INLINE realv clact_log1p_ratio(realv e)
     const realv q2 = fma(CLACT_K(-1.305387821e-03f), e2, p4);
     const realv q = fma(q1, e4, q0);
     return fma(e, fma(q2, e8, q), CLACT_K(1.0f));
+#endif
 }
 
 /* tanh(x).

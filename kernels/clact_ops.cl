@@ -55,12 +55,6 @@
  * rational functions are shorter fits, each to 2^-16.5 or better. */
 /* e^x for x >= CLACT_EXPB_MIN (caller clamps), x <= CLACT_EXPB_MAX */
 CLACT_INLINE realv clact_lp_exp(realv x) { return clact_expb(x, CLACT_K(-0.0f)) * CLACT_EXPB_INV; }
-/* e^-|z|, 0 beyond the clamp */
-CLACT_INLINE realv clact_lp_en(realv z)
-{
-    const realv na = -fabs(z);
-    return clact_lp_exp(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
-}
 /* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3 */
 #define CLACT_LP_ROOT_DELTA 0.0625f
 #endif
@@ -101,11 +95,12 @@ CLACT_INLINE realv clact_grad_elu(realv x, realv a, realv p1)
     /* alpha e^x scaled down last: right for any alpha where it is normal */
     const realv sc = clact_expb(x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x, CLACT_K(-0.0f));
     return x > 0 ? (realv)1 : a * sc * CLACT_EXPB_INV;
-#endif
+#else
     intv k;
     const realv m = clact_expk(x, CLACT_K(-0.0f), &k);
     const realv n = clact_ldexp(a * m, k);
     return x > 0 ? (realv)1 : n;
+#endif
 }
 /* alpha e^x = alpha (e^x - 1) + alpha = y + alpha */
 CLACT_INLINE realv clact_grady_elu(realv y, realv a, realv p1) { return y > 0 ? (realv)1 : y + a; }
@@ -308,20 +303,18 @@ CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
 {
 #if CLACT_LOWP
-    {
-        realv t;
-        const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
-        /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
-         * nears 1, but its term is then small against the 1 */
-        const realv v = clact_lp_gelu_tanh_v(xc, &t);
-        const realv sv = clact_logistic_rc(v, CLACT_K(0.0f)) * CLACT_EXPB_INV;
-        const realv g = sv * fma(v + 2 * xc * t, 1 - sv, CLACT_K(1.0f));
-        const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO; /* degree 3, fit 2^-23.7 */
-        const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
-                                 CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
-        return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
-    }
-#endif
+    realv t;
+    const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
+    /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
+     * nears 1, but its term is then small against the 1 */
+    const realv v = clact_lp_gelu_tanh_v(xc, &t);
+    const realv sv = clact_logistic_rc(v, CLACT_K(0.0f)) * CLACT_EXPB_INV;
+    const realv g = sv * fma(v + 2 * xc * t, 1 - sv, CLACT_K(1.0f));
+    const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO; /* degree 3, fit 2^-23.7 */
+    const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
+                             CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
+    return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
+#else
     const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
     realv vl, t, em;
     const realv v = clact_gelu_tanh_v(xc, &vl, &t);
@@ -336,6 +329,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     const realv nr = clact_gelu_tanh_root(d);
     const realv g = x < 0 ? n : p;
     return fabs(d) <= CLACT_ROOT_DELTA ? nr : g;
+#endif
 }
 
 /* ---- silu: x s(x), s from clact_logistic_rc (as gelu_tanh).
@@ -357,15 +351,13 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
 {
     const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
 #if CLACT_LOWP
-    {
-        /* s (1 + x (1 - s)), as gelu_tanh's */
-        const realv sx = clact_logistic_rc(xc, CLACT_K(0.0f)) * CLACT_EXPB_INV;
-        const realv g = sx * fma(xc, 1 - sx, CLACT_K(1.0f));
-        const realv d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO; /* degree 2, fit 2^-17.8 */
-        const realv g2 = fma(fma(CLACT_K(1.886258833e-02f), d, CLACT_K(1.466042101e-01f)), d, CLACT_K(2.178116888e-01f));
-        return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : g;
-    }
-#endif
+    /* s (1 + x (1 - s)), as gelu_tanh's */
+    const realv sx = clact_logistic_rc(xc, CLACT_K(0.0f)) * CLACT_EXPB_INV;
+    const realv g = sx * fma(xc, 1 - sx, CLACT_K(1.0f));
+    const realv d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO; /* degree 2, fit 2^-17.8 */
+    const realv g2 = fma(fma(CLACT_K(1.886258833e-02f), d, CLACT_K(1.466042101e-01f)), d, CLACT_K(2.178116888e-01f));
+    return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : g;
+#else
     realv em;
     const realv sc = clact_logistic_e0(xc, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
@@ -376,6 +368,7 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
     const realv nr = clact_silu_root(d);
     const realv g = x < 0 ? n : p;
     return fabs(d) <= CLACT_ROOT_DELTA ? nr : g;
+#endif
 }
 
 /* ---- mish: x tanh(softplus(x)). With E = e^x and n = E (E + 2):
@@ -389,12 +382,10 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 {
     const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
 #if CLACT_LOWP
-    {
-        /* n/(n + 2), n = E (E + 2): no cancellation on either side */
-        const realv E = clact_lp_exp(xc), n = E * (E + 2);
-        return (x > 0 ? x : xc) * (n / (n + 2));
-    }
-#endif
+    /* n/(n + 2), n = E (E + 2): no cancellation on either side */
+    const realv E = clact_lp_exp(xc), n = E * (E + 2);
+    return (x > 0 ? x : xc) * (n / (n + 2));
+#else
     realv em;
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
@@ -406,6 +397,7 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
     const realv n = clact_unscale(xc * sc * rho, em);
     const realv p = x * (1 - 2 * r);
     return x > 0 ? p : n;
+#endif
 }
 /* mish' = n/(n+2) + 4 x E (E+1)/(n+2)^2
  *       = (1 - 2/(n+2)) + 4 x E (E+1)/(n+2)^2                 (x > 0)
@@ -417,18 +409,16 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
 {
     const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
 #if CLACT_LOWP
-    {
-        /* the x <= 0 form on both sides: for x > 0 all its terms are
-         * positive, and E <= e^15 keeps E^4 finite */
-        const realv E = clact_lp_exp(xc), n2 = fma(E, E + 2, CLACT_K(2.0f));
-        const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
-        const realv n = E * br / (n2 * n2);
-        const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO; /* degree 2, fit 2^-17.7 */
-        const realv g2 = fma(fma(CLACT_K(4.186096415e-02f), d, CLACT_K(2.046718448e-01f)), d, CLACT_K(2.669479251e-01f));
-        const realv v1 = fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : n;
-        return x > CLACT_MISH_XCAP ? (realv)1 : v1;
-    }
-#endif
+    /* the x <= 0 form on both sides: for x > 0 all its terms are
+     * positive, and E <= e^15 keeps E^4 finite */
+    const realv E = clact_lp_exp(xc), n2 = fma(E, E + 2, CLACT_K(2.0f));
+    const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
+    const realv n = E * br / (n2 * n2);
+    const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO; /* degree 2, fit 2^-17.7 */
+    const realv g2 = fma(fma(CLACT_K(4.186096415e-02f), d, CLACT_K(2.046718448e-01f)), d, CLACT_K(2.669479251e-01f));
+    const realv v1 = fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : n;
+    return x > CLACT_MISH_XCAP ? (realv)1 : v1;
+#else
     realv em;
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
@@ -442,6 +432,7 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
     const realv v0 = x > 0 ? p : n;
     const realv v1 = fabs(d) <= CLACT_ROOT_DELTA ? nr : v0;
     return x > CLACT_MISH_XCAP ? (realv)1 : v1;
+#endif
 }
 
 /* ---- softplus(beta, threshold): x when beta x > threshold, else
@@ -462,19 +453,6 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
 /* beta = 1, the default and by far the most common: z = x, exact */
 CLACT_INLINE realv clact_softplus1(realv x, realv th)
 {
-#if CLACT_LOWP
-    {
-        /* log1p(e)/e = 1 + e Q(e), degree 5 (fit 2^-19.4) */
-        const realv e = clact_lp_en(x), e2 = e * e;
-        const realv q0 = fma(CLACT_K(3.314041793e-01f), e, CLACT_K(-4.999074638e-01f));
-        const realv q1 = fma(CLACT_K(1.510268003e-01f), e, CLACT_K(-2.361130267e-01f));
-        const realv q2 = fma(CLACT_K(1.458798721e-02f), e, CLACT_K(-6.785030663e-02f));
-        const realv L = fma(e, fma(fma(q2, e2, q1), e2, q0), CLACT_K(1.0f));
-        const realv t = L * e;
-        const realv v = x > 0 ? x + t : t;
-        return x > th ? x : v;
-    }
-#endif
     realv em;
     const realv sc = clact_logistic_e0(x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
@@ -499,12 +477,10 @@ CLACT_INLINE realv clact_fwd_softplus(realv x, realv beta, realv th)
 CLACT_INLINE realv clact_grad_softplus(realv x, realv beta, realv th)
 {
 #if CLACT_LOWP
-    {
-        const realv z = beta * x;
-        const realv v = clact_logistic_rc(z, CLACT_K(0.0f)) * CLACT_EXPB_INV; /* s(z) */
-        return z > th ? (realv)1 : v;
-    }
-#endif
+    const realv z = beta * x;
+    const realv v = clact_logistic_rc(z, CLACT_K(0.0f)) * CLACT_EXPB_INV; /* s(z) */
+    return z > th ? (realv)1 : v;
+#else
     realv zl, em;
     const realv z = clact_softplus_z(x, beta, &zl);
     const realv sc = clact_logistic_e(z, zl, &em);
@@ -513,6 +489,7 @@ CLACT_INLINE realv clact_grad_softplus(realv x, realv beta, realv th)
     const realv v = z < 0 ? n : r;
     const intv over = (z > th) | ((z == th) & (zl > 0));
     return over ? (realv)1 : v;
+#endif
 }
 
 /* ---- hardswish: x (x+3)/6 on (-3, 3); derivative (2x+3)/6 on [-3, 3]
@@ -562,16 +539,14 @@ CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
 }
 CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
 {
-#if CLACT_LOWP
-    {
-        const realv e = clact_lp_en(x), r = 1.0f / (1.0f + e);
-        return e * r * r;
-    }
-#endif
     realv em;
     const realv sc = clact_logistic_e0(x, &em);
-    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const realv e = fma(sc, em, sc) * CLACT_EXPB_INV, r = clact_rcp1p(e);
+#if CLACT_LOWP
+    return e * r * r; /* e rounds once into the subnormals: enough for 16 bits */
+#else
     return clact_unscale(sc * r * r, em);
+#endif
 }
 /* y (1 - y) = y - y^2 in one rounding */
 CLACT_INLINE realv clact_grady_sigmoid(realv y, realv p0, realv p1) { return fma(-y, y, y); }
@@ -580,35 +555,32 @@ CLACT_INLINE realv clact_grady_sigmoid(realv y, realv p0, realv p1) { return fma
 CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
 {
 #if CLACT_LOWP
-    {
-        /* x P(x^2)/Q(x^2) on |x| <= 9, P and Q of degree 3 (relative fit
-         * 2^-16.5; positive coefficients: no cancellation); +-1 beyond
-         * (NaN passes the clamp). One form and no exp. (A degree-4 pair
-         * fits to 2^-24.4, but in float the roundings of the two
-         * polynomials and the quotient reach 4.5 ulp.) */
-        const realv xc = clact_clamp(x, CLACT_K(-9.0f), CLACT_K(9.0f));
-        const realv t = xc * xc;
-        const realv p = fma(fma(fma(CLACT_K(3.225494766e-06f), t, CLACT_K(2.125937724e-03f)), t,
-                                CLACT_K(1.213625222e-01f)), t, CLACT_K(9.999990463e-01f));
-        const realv q = fma(fma(fma(CLACT_K(1.259423298e-04f), t, CLACT_K(2.037383430e-02f)), t,
-                                CLACT_K(4.546796978e-01f)), t, CLACT_K(1.0f));
-        return xc * p / q;
-    }
-#endif
+    /* x P(x^2)/Q(x^2) on |x| <= 9, P and Q of degree 3 (relative fit
+     * 2^-16.5; positive coefficients: no cancellation); +-1 beyond
+     * (NaN passes the clamp). One form and no exp. (A degree-4 pair
+     * fits to 2^-24.4, but in float the roundings of the two
+     * polynomials and the quotient reach 4.5 ulp.) */
+    const realv xc = clact_clamp(x, CLACT_K(-9.0f), CLACT_K(9.0f));
+    const realv t = xc * xc;
+    const realv p = fma(fma(fma(CLACT_K(3.225494766e-06f), t, CLACT_K(2.125937724e-03f)), t,
+                            CLACT_K(1.213625222e-01f)), t, CLACT_K(9.999990463e-01f));
+    const realv q = fma(fma(fma(CLACT_K(1.259423298e-04f), t, CLACT_K(2.037383430e-02f)), t,
+                            CLACT_K(4.546796978e-01f)), t, CLACT_K(1.0f));
+    return xc * p / q;
+#else
     return clact_tanh(x);
+#endif
 }
 CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
 {
-#if CLACT_LOWP
-    {
-        const realv e = clact_lp_en(2 * x), r = 1.0f / (1.0f + e);
-        return 4 * e * r * r;
-    }
-#endif
     realv em;
     const realv sc = clact_logistic_e0(2 * x, &em);
-    const realv r = clact_rcp1p(fma(sc, em, sc) * CLACT_EXPB_INV);
+    const realv e = fma(sc, em, sc) * CLACT_EXPB_INV, r = clact_rcp1p(e);
+#if CLACT_LOWP
+    return 4 * e * r * r;
+#else
     return clact_unscale(4 * sc * r * r, em);
+#endif
 }
 /* 1 - y^2 in one rounding */
 CLACT_INLINE realv clact_grady_tanh(realv y, realv p0, realv p1) { return fma(-y, y, CLACT_K((realv)1)); }
