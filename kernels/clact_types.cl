@@ -98,13 +98,15 @@ typedef CLACT_VT_(ushort) u16v;
  * vector paths); CLACT_CVT16 spells both out from one text. */
 #define CLACT_CVT16(SUF, F, U, US, CVU, CVF, CVUS, ASF, ASU)                                         \
     inline F clact_bf16_to_float##SUF(US u) { return ASF(CVU(u) << 16); }                             \
-    inline US clact_float_to_bf16##SUF(F f)                                                           \
+    /* f rounded to bfloat16, in the high half of its 32 bits */                                     \
+    inline U clact_bf16_round##SUF(F f)                                                               \
     {                                                                                                  \
         const U b = ASU(f);                                                                            \
-        const U r = (b + 0x7fffu + ((b >> 16) & 1u)) >> 16; /* round to nearest even */                \
-        const U q = (b >> 16) | 0x0040u;                     /* NaN: keep it, quiet */                 \
-        return CVUS(isnan(f) ? q : r);                                                                 \
+        U t = b + 0x7fffu;                        /* round to nearest even: */                         \
+        t = (b & 0x10000u) != 0 ? t + 1u : t;     /* +1 if the kept part is odd */                     \
+        return isnan(f) ? (b | 0x00400000u) : t; /* NaN: keep it, quiet */                            \
     }                                                                                                  \
+    inline US clact_float_to_bf16##SUF(F f) { return CVUS(clact_bf16_round##SUF(f) >> 16); }          \
     inline F clact_half_to_float##SUF(US h)                                                            \
     {                                                                                                  \
         const U hu = CVU(h);                                                                           \
@@ -232,11 +234,7 @@ inline realv clact_ldv(const global store_t *p, size_t i)
 typedef ushort __attribute__((ext_vector_type(2 * CLACT_VEC))) clact_u16x2v;
 inline void clact_st_bf16v(global store_t *p, size_t i, realv f)
 {
-    const u32v b = CLACT_CAT(as_, CLACT_VT_(uint))(f);
-    u32v t = b + 0x7fffu;                    /* round to nearest even: */
-    t = (b & 0x10000u) != 0 ? t + 1u : t;    /* +1 if the kept part is odd */
-    t = isnan(f) ? (b | 0x00400000u) : t;    /* NaN: keep it, quiet */
-    const clact_u16x2v w = __builtin_astype(t, clact_u16x2v);
+    const clact_u16x2v w = __builtin_astype(clact_bf16_round_v(f), clact_u16x2v);
 #if CLACT_VEC == 2
     CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3));
 #elif CLACT_VEC == 4
