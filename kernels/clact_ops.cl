@@ -45,8 +45,9 @@
 #define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (realv)(v))
 
 #if CLACT_LOWP
-/* ---- 16-bit results on a CPU (CLACT_LOWP, see clact_types.cl): each op
- * below has a shorter form there. The tails stay right in relative terms:
+/* ---- 16-bit results on a CPU (CLACT_LOWP, see clact_types.cl): the exp
+ * core and clact_log1p_ratio (clact_math.cl) and several ops below have
+ * shorter forms there. The tails stay right in relative terms:
  * e^x is formed scaled up by 2^EXPB and scaled down once, rounding once
  * into the subnormals, whose relative precision (2^-22 at 1e-39) is still
  * far finer than bf16's where bf16 results are normal. Arguments are one
