@@ -212,7 +212,6 @@ typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T))))
  * piecewise ops back to half, which x86 then runs one element at a time. */
 #define CLACT_F16_EXT 1
 typedef _Float16 clact_f16v_ __attribute__((ext_vector_type(CLACT_VEC)));
-typedef clact_f16v_ __attribute__((aligned(2))) clact_f16v;
 #endif
 inline realv clact_ldv(const global store_t *p, size_t i)
 {
@@ -232,34 +231,80 @@ inline realv clact_ldv(const global store_t *p, size_t i)
  * lanes and take their high halves with one shuffle (no shift, no
  * narrowing move) */
 typedef ushort __attribute__((ext_vector_type(2 * CLACT_VEC))) clact_u16x2v;
-inline void clact_st_bf16v(global store_t *p, size_t i, realv f)
+inline u16v clact_bf16_pack(realv f)
 {
     const clact_u16x2v w = __builtin_astype(clact_bf16_round_v(f), clact_u16x2v);
 #if CLACT_VEC == 2
-    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3));
+    return __builtin_shufflevector(w, w, 1, 3);
 #elif CLACT_VEC == 4
-    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3, 5, 7));
+    return __builtin_shufflevector(w, w, 1, 3, 5, 7);
 #elif CLACT_VEC == 8
-    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15));
+    return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15);
 #else
-    CLACT_RAW_ST(p, i, __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
+    return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 #endif
 }
 #endif
-inline void clact_stv(global store_t *p, size_t i, realv v)
+/* v rounded to the storage type: CLACT_VEC stored elements as one vector */
+typedef CLACT_VT_(CLACT_STORE_T) clact_rawv;
+inline clact_rawv clact_to_raw(realv v)
 {
 #if CLACT_DTYPE == 2 && CLACT_CPU && CLACT_VEC > 1 && defined(__clang__)
-    clact_st_bf16v(p, i, v);
+    return clact_bf16_pack(v);
 #elif defined(CLACT_F16_EXT)
-    *(global clact_f16v *)(p + i) = __builtin_convertvector(v, clact_f16v_);
-#elif CLACT_DTYPE == 1 && CLACT_CPU
-    CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)(v, 0, (global half *)(p + i));
+    return __builtin_astype(__builtin_convertvector(v, clact_f16v_), clact_rawv);
 #elif defined(CLACT_VTO_BITS)
-    CLACT_RAW_ST(p, i, CLACT_VTO_BITS(v));
+    return CLACT_VTO_BITS(v);
 #else
-    CLACT_RAW_ST(p, i, v);
+    return v;
 #endif
 }
+inline void clact_stv(global store_t *p, size_t i, realv v)
+{
+#if CLACT_DTYPE == 1 && CLACT_CPU && !defined(CLACT_F16_EXT)
+    CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)(v, 0, (global half *)(p + i));
+#else
+    CLACT_RAW_ST(p, i, clact_to_raw(v));
+#endif
+}
+#endif
+
+/* Streaming stores (CPUs, clang: PoCL). A store to memory that is not in
+ * the cache first reads the line it writes to (write-allocate), so a plain
+ * store moves its bytes twice; a non-temporal store writes whole lines
+ * around the cache and moves them once (a copy of a large tensor: 1.5x the
+ * throughput). The same store evicts the result from the cache, which
+ * costs the next kernel a reload where the tensor fits in the cache: the
+ * host sets CLACT_STREAM_MIN (elements) to a call size whose data exceed
+ * the device's cache, 0 for never. A streaming store needs an address
+ * aligned to the vector's size; other positions store as usual.
+ * x86 orders non-temporal stores only at fences and locked instructions:
+ * the runtime's threads execute those when they take the next work-group
+ * and when they signal the kernel's completion. */
+#ifndef CLACT_STREAM_MIN
+#define CLACT_STREAM_MIN 0
+#endif
+#if CLACT_CPU && CLACT_VEC > 1 && defined(__clang__) && CLACT_STREAM_MIN > 0
+#define CLACT_STREAM(n) ((n) >= CLACT_STREAM_MIN)
+inline int clact_aligned(const global store_t *p, size_t i)
+{
+    return ((size_t)(p + i) & (sizeof(clact_rawv) - 1)) == 0;
+}
+/* r at p + i, streaming when s */
+inline void clact_raw_stvs(global store_t *p, size_t i, clact_rawv r, int s)
+{
+    if (s && clact_aligned(p, i)) __builtin_nontemporal_store(r, (global clact_rawv *)(p + i));
+    else CLACT_RAW_ST(p, i, r);
+}
+inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
+{
+    if (s && clact_aligned(p, i)) __builtin_nontemporal_store(clact_to_raw(v), (global clact_rawv *)(p + i));
+    else clact_stv(p, i, v);
+}
+#else
+#define CLACT_STREAM(n) 0
+#define clact_raw_stvs(p, i, r, s) CLACT_RAW_ST(p, i, r)
+#define clact_stvs(p, i, v, s) clact_stv(p, i, v)
 #endif
 typedef union { realv v; real a[CLACT_VEC]; } clact_lanes;
 inline realv clact_ldt(const global store_t *p, size_t i, size_t m)

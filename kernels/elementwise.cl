@@ -30,7 +30,7 @@ kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, u
     x += x_off;
     y += y_off;
     if (i + CLACT_VEC <= n) {
-        clact_stv(y, i, CLACT_FWD(clact_ldv(x, i), p0, p1));
+        clact_stvs(y, i, CLACT_FWD(clact_ldv(x, i), p0, p1), CLACT_STREAM(n));
     } else if (i < n) {
         const size_t m = n - i;
         clact_stt(y, i, m, CLACT_FWD(clact_ldt(x, i, m), p0, p1));
@@ -45,7 +45,7 @@ kernel void clact_bwd(const global store_t *s, ulong s_off, const global store_t
     dy += dy_off;
     dx += dx_off;
     if (i + CLACT_VEC <= n) {
-        clact_stv(dx, i, clact_ldv(dy, i) * CLACT_GRAD(clact_ldv(s, i), p0, p1));
+        clact_stvs(dx, i, clact_ldv(dy, i) * CLACT_GRAD(clact_ldv(s, i), p0, p1), CLACT_STREAM(n));
     } else if (i < n) {
         const size_t m = n - i;
         clact_stt(dx, i, m, clact_ldt(dy, i, m) * CLACT_GRAD(clact_ldt(s, i, m), p0, p1));
@@ -60,7 +60,7 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
     x += x_off;
     y += y_off;
     if (i + CLACT_VEC <= n)
-        CLACT_RAW_ST(y, i, CLACT_RAW_LD(x, i));
+        clact_raw_stvs(y, i, CLACT_RAW_LD(x, i), CLACT_STREAM(n));
     else
         for (size_t j = i; j < n; ++j) y[j] = x[j];
 }
@@ -154,7 +154,7 @@ kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t
     if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= inner) { /* one channel */
         const realv wc = clact_ld(w, c);
         for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
-            clact_stv(y, i, clact_fwd_prelu(clact_ldv(x, i), wc, 0));
+            clact_stvs(y, i, clact_fwd_prelu(clact_ldv(x, i), wc, 0), CLACT_STREAM(n));
         return;
     }
     for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_prelu_fwd_vec(x, y, n, w, C, inner, i);
@@ -188,7 +188,7 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
     if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= inner) {
         const realv wc = clact_ld(w, c);
         for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
-            clact_stv(dx, i, clact_ldv(dy, i) * clact_grad_prelu(clact_ldv(x, i), wc, 0));
+            clact_stvs(dx, i, clact_ldv(dy, i) * clact_grad_prelu(clact_ldv(x, i), wc, 0), CLACT_STREAM(n));
         return;
     }
     for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC)
@@ -257,7 +257,7 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
         const size_t idx = (o * C + c) * inner + r;
         if (j + CLACT_VEC <= e && r + CLACT_VEC <= inner) {
             const realv xv = clact_ldv(x, idx), gv = clact_ldv(dy, idx);
-            if (want_dx) clact_stv(dx, idx, gv * clact_grad_prelu(xv, wc, 0));
+            if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu(xv, wc, 0), CLACT_STREAM(m * C));
 #if CLACT_HAS_FP64
             const accv_t prod = CLACT_TO_ACCV(xv) * CLACT_TO_ACCV(gv); /* exact */
             a += CLACT_ACC_MASK(xv <= 0) ? prod : (accv_t)0;
@@ -333,8 +333,8 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) { /* one block: vector path */
         const realv v = clact_ldv(x, i);
         const size_t pos = o * 2 * blk + r;
-        clact_stv(y, pos, clact_fwd_relu(v, 0, 0));
-        clact_stv(y, pos + blk, clact_fwd_relu(-v, 0, 0));
+        clact_stvs(y, pos, clact_fwd_relu(v, 0, 0), CLACT_STREAM(n));
+        clact_stvs(y, pos + blk, clact_fwd_relu(-v, 0, 0), CLACT_STREAM(n));
         return;
     }
     const size_t m = min((size_t)n - i, (size_t)CLACT_VEC);
@@ -384,6 +384,6 @@ kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global s
         gn = un.v;
     }
     const realv g = gp * clact_grad_relu(v, 0, 0) - gn * clact_grad_relu(-v, 0, 0);
-    if (m == CLACT_VEC) clact_stv(dx, i, g);
+    if (m == CLACT_VEC) clact_stvs(dx, i, g, CLACT_STREAM(n));
     else clact_stt(dx, i, m, g);
 }

@@ -65,6 +65,7 @@ typedef struct clact_program {
 typedef struct clact_launch {
     unsigned vec;
     size_t   local;
+    cl_ulong stream_min; /* calls of at least this many elements store around the cache; 0 never */
 } clact_launch;
 
 struct clact_context {

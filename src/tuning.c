@@ -1,6 +1,7 @@
 /* tuning.c - launch parameters per device: a small built-in table with a
  * default at every level (device type, then vendor), like a tuning database.
- * CLACT_VEC (1,2,4,8,16) and CLACT_LOCAL override it for experiments. */
+ * CLACT_VEC (1,2,4,8,16), CLACT_LOCAL and CLACT_STREAM_MIN override it for
+ * experiments. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -50,12 +51,22 @@ void clact__tuning_init(clact_context *ctx)
         ctx->launch[d].vec = r->vec[d];
         ctx->launch[d].local = r->local;
     }
+    /* CPUs: results as large as the device's cache cannot stay in it, so
+     * they are stored around it (streaming stores, clact_types.cl) */
+    cl_ulong cache = 0;
+    if ((ctx->type & CL_DEVICE_TYPE_CPU) &&
+        clGetDeviceInfo(ctx->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) != CL_SUCCESS)
+        cache = 0;
+    for (int d = 0; d < CLACT_DTYPE_COUNT; ++d)
+        ctx->launch[d].stream_min = cache / clact_dtype_size((clact_dtype)d);
     read_overrides(ctx);
     const unsigned ev = env_vec();
+    const char *es = getenv("CLACT_STREAM_MIN");
     const char *el = getenv("CLACT_LOCAL");
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
         if (ev) ctx->launch[d].vec = ev;
         if (el) ctx->launch[d].local = (size_t)atoi(el);
+        if (es) ctx->launch[d].stream_min = strtoull(es, NULL, 10);
     }
     size_t maxwg = 0;
     clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof maxwg, &maxwg, NULL);

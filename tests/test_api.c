@@ -540,11 +540,15 @@ START_TEST(test_forward_check)
 }
 END_TEST
 
+/* bit-exact copies; y at an odd offset and at the start of its buffer (the
+ * positions a vector store can take whole) */
 START_TEST(test_copy)
 {
-    const size_t n = 1027, xo = 5, yo = 2;
+    const size_t n = 1027, offs[][2] = {{5, 2}, {3, 0}};
+    for (size_t oi = 0; oi < sizeof offs / sizeof offs[0]; ++oi)
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
         const clact_dtype t = (clact_dtype)d;
+        const size_t xo = offs[oi][0], yo = offs[oi][1];
         if (clact_context_supports(tu_ctx(), t) != CLACT_SUCCESS) continue;
         double *x = tu_random(t, n, -100, 100, 31 + (unsigned)d), *y = tu_alloc(n * sizeof(double));
         ck_assert_ptr_nonnull(y);
@@ -556,8 +560,8 @@ START_TEST(test_copy)
         TU_ASSERT_OK(clact_copy(tu_ctx(), t, n, bx, xo, by, yo, 0, NULL, NULL));
         tu_read(by, t, yo, y, n);
         for (size_t i = 0; i < n; ++i)
-            ck_assert_msg(y[i] == x[i] || (isnan(y[i]) && isnan(x[i])), "copy %s [%zu]: %g != %g", clact_dtype_name(t),
-                          i, y[i], x[i]);
+            ck_assert_msg(y[i] == x[i] || (isnan(y[i]) && isnan(x[i])), "copy %s y_off %zu [%zu]: %g != %g",
+                          clact_dtype_name(t), yo, i, y[i], x[i]);
         unsigned char tail[16];
         const size_t es = clact_dtype_size(t);
         tu_read_bytes(by, (n + yo) * es, tail, es);
