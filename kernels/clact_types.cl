@@ -286,6 +286,11 @@ inline void clact_stv(global store_t *p, size_t i, realv v)
 #endif
 #if CLACT_CPU && CLACT_VEC > 1 && defined(__clang__) && CLACT_STREAM_MIN > 0
 #define CLACT_STREAM(n) ((n) >= CLACT_STREAM_MIN)
+/* The two branches below store the same value at the same address, and a
+ * compiler may merge them into one store after the branch, keeping only
+ * what both have in common: a plain store. An empty volatile asm after the
+ * streaming store makes the branches differ. */
+#define CLACT_KEEP_STORE() __asm__ __volatile__("")
 inline int clact_aligned(const global store_t *p, size_t i)
 {
     return ((size_t)(p + i) & (sizeof(clact_rawv) - 1)) == 0;
@@ -293,13 +298,21 @@ inline int clact_aligned(const global store_t *p, size_t i)
 /* r at p + i, streaming when s */
 inline void clact_raw_stvs(global store_t *p, size_t i, clact_rawv r, int s)
 {
-    if (s && clact_aligned(p, i)) __builtin_nontemporal_store(r, (global clact_rawv *)(p + i));
-    else CLACT_RAW_ST(p, i, r);
+    if (s && clact_aligned(p, i)) {
+        __builtin_nontemporal_store(r, (global clact_rawv *)(p + i));
+        CLACT_KEEP_STORE();
+    } else {
+        CLACT_RAW_ST(p, i, r);
+    }
 }
 inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 {
-    if (s && clact_aligned(p, i)) __builtin_nontemporal_store(clact_to_raw(v), (global clact_rawv *)(p + i));
-    else clact_stv(p, i, v);
+    if (s && clact_aligned(p, i)) {
+        __builtin_nontemporal_store(clact_to_raw(v), (global clact_rawv *)(p + i));
+        CLACT_KEEP_STORE();
+    } else {
+        clact_stv(p, i, v);
+    }
 }
 #else
 #define CLACT_STREAM(n) 0
