@@ -319,25 +319,24 @@ kernel void clact_prelu_dw_final(const global acc_t *partial, ulong P, global st
     clact_st(dw, c, (real)s);
 }
 
-/* ---- crelu: x [outer, C, inner] -> y [outer, 2C, inner] ----------------- */
-kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
-                            ulong n, ulong C, ulong inner)
+/* ---- crelu: x [outer, C, inner] -> y [outer, 2C, inner] -----------------
+ * Element i = o blk + r (blk = C inner) goes to y[o 2 blk + r] (relu(x))
+ * and y[o 2 blk + blk + r] (relu(-x)): y's index is i + o blk. A
+ * work-item takes CLACT_CH_WPT vectors and finds o once for all of them
+ * when they lie in one block, as they do but at a block's end. */
+
+/* one vector at i (i < n), any position */
+inline void clact_crelu_fwd_vec(const global store_t *x, global store_t *y, size_t n, size_t blk, size_t i, int s)
 {
-    const size_t i = get_global_id(0) * CLACT_VEC;
-    if (i >= n) return;
-    x += x_off;
-    y += y_off;
-    const size_t blk = C * inner;
     size_t r, o;
     clact_divmod(i, blk, &o, &r);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) { /* one block: vector path */
         const realv v = clact_ldv(x, i);
-        const size_t pos = o * 2 * blk + r;
-        clact_stvs(y, pos, clact_fwd_relu(v, 0, 0), CLACT_STREAM(n));
-        clact_stvs(y, pos + blk, clact_fwd_relu(-v, 0, 0), CLACT_STREAM(n));
+        clact_stvs(y, i + o * blk, clact_fwd_relu(v, 0, 0), s);
+        clact_stvs(y, i + o * blk + blk, clact_fwd_relu(-v, 0, 0), s);
         return;
     }
-    const size_t m = min((size_t)n - i, (size_t)CLACT_VEC);
+    const size_t m = min(n - i, (size_t)CLACT_VEC);
     const realv v = clact_ldt(x, i, m);
     clact_lanes p, q;
     p.v = clact_fwd_relu(v, 0, 0);
@@ -350,40 +349,78 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     }
 }
 
+kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
+                            ulong n, ulong C, ulong inner)
+{
+    const size_t i0 = get_global_id(0) * CLACT_CH_SPAN;
+    if (i0 >= n) return;
+    x += x_off;
+    y += y_off;
+    const size_t blk = C * inner;
+    const int s = CLACT_STREAM(n);
+    size_t r, o;
+    clact_divmod(i0, blk, &o, &r);
+    if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= blk) { /* one block */
+        /* each half in one run of stores: streaming stores of less than a
+         * cache line then fill whole lines before the next run starts */
+        global store_t *yp = y + o * blk, *yn = yp + blk;
+        realv v[CLACT_CH_WPT];
+        for (int k = 0; k < CLACT_CH_WPT; ++k) {
+            v[k] = clact_ldv(x, i0 + k * CLACT_VEC);
+            clact_stvs(yp, i0 + k * CLACT_VEC, clact_fwd_relu(v[k], 0, 0), s);
+        }
+        for (int k = 0; k < CLACT_CH_WPT; ++k) clact_stvs(yn, i0 + k * CLACT_VEC, clact_fwd_relu(-v[k], 0, 0), s);
+        return;
+    }
+    for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_crelu_fwd_vec(x, y, n, blk, i, s);
+}
+
 /* d/dx [relu(x), relu(-x)] . [dp, dn] = dp*(x>0) - dn*(x<0) */
+inline realv clact_crelu_grad(realv v, realv gp, realv gn)
+{
+    return gp * clact_grad_relu(v, 0, 0) - gn * clact_grad_relu(-v, 0, 0);
+}
+
+inline void clact_crelu_bwd_vec(const global store_t *x, const global store_t *dy, global store_t *dx, size_t n,
+                                size_t blk, size_t i, int s)
+{
+    size_t r, o;
+    clact_divmod(i, blk, &o, &r);
+    if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) {
+        const size_t pos = i + o * blk;
+        clact_stvs(dx, i, clact_crelu_grad(clact_ldv(x, i), clact_ldv(dy, pos), clact_ldv(dy, pos + blk)), s);
+        return;
+    }
+    /* crosses a block or the end: gather dy lane by lane */
+    const size_t m = min(n - i, (size_t)CLACT_VEC);
+    clact_lanes up, un;
+    up.v = un.v = (realv)0;
+    for (size_t k = 0; k < m; ++k) {
+        const size_t pos = o * 2 * blk + r;
+        up.a[k] = clact_ld(dy, pos);
+        un.a[k] = clact_ld(dy, pos + blk);
+        if (++r == blk) { r = 0; ++o; }
+    }
+    clact_stt(dx, i, m, clact_crelu_grad(clact_ldt(x, i, m), up.v, un.v));
+}
+
 kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
                             global store_t *dx, ulong dx_off, ulong n, ulong C, ulong inner)
 {
-    const size_t i = get_global_id(0) * CLACT_VEC;
-    if (i >= n) return;
+    const size_t i0 = get_global_id(0) * CLACT_CH_SPAN;
+    if (i0 >= n) return;
     x += x_off;
     dy += dy_off;
     dx += dx_off;
     const size_t blk = C * inner;
+    const int s = CLACT_STREAM(n);
     size_t r, o;
-    clact_divmod(i, blk, &o, &r);
-    realv v, gp, gn;
-    size_t m = CLACT_VEC;
-    if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) {
-        const size_t pos = o * 2 * blk + r;
-        v = clact_ldv(x, i);
-        gp = clact_ldv(dy, pos);
-        gn = clact_ldv(dy, pos + blk);
-    } else { /* crosses a block or the end: gather dy lane by lane */
-        m = min((size_t)n - i, (size_t)CLACT_VEC);
-        v = clact_ldt(x, i, m);
-        clact_lanes up, un;
-        up.v = un.v = (realv)0;
-        for (size_t k = 0; k < m; ++k) {
-            const size_t pos = o * 2 * blk + r;
-            up.a[k] = clact_ld(dy, pos);
-            un.a[k] = clact_ld(dy, pos + blk);
-            if (++r == blk) { r = 0; ++o; }
-        }
-        gp = up.v;
-        gn = un.v;
+    clact_divmod(i0, blk, &o, &r);
+    if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= blk) {
+        const global store_t *gp = dy + o * blk, *gn = gp + blk;
+        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
+            clact_stvs(dx, i, clact_crelu_grad(clact_ldv(x, i), clact_ldv(gp, i), clact_ldv(gn, i)), s);
+        return;
     }
-    const realv g = gp * clact_grad_relu(v, 0, 0) - gn * clact_grad_relu(-v, 0, 0);
-    if (m == CLACT_VEC) clact_stvs(dx, i, g, CLACT_STREAM(n));
-    else clact_stt(dx, i, m, g);
+    for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_crelu_bwd_vec(x, dy, dx, n, blk, i, s);
 }

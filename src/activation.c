@@ -131,10 +131,11 @@ static cl_int set_params(cl_kernel kern, cl_uint i, const call *k, double p0, do
 }
 
 /* work-items of an elementwise kernel over n elements: CLACT_VEC each, and
- * the prelu kernels CLACT_CH_WPT vectors each */
+ * the prelu and crelu kernels CLACT_CH_WPT vectors each */
 static size_t work_items(const clact_context *ctx, const clact_program *p, unsigned flags, size_t n)
 {
-    const size_t span = (flags & CLACT_OPF_WEIGHT) ? (size_t)p->vec * clact__ch_wpt(ctx) : p->vec;
+    const size_t span =
+        (flags & (CLACT_OPF_WEIGHT | CLACT_OPF_CONCAT)) ? (size_t)p->vec * clact__ch_wpt(ctx) : p->vec;
     return (n + span - 1) / span;
 }
 

@@ -482,7 +482,9 @@ START_TEST(test_crelu_layouts)
         size_t shape[3];
         int axis;
     } cases[] = {{2, {3, 5}, 0}, {2, {3, 5}, 1}, {2, {3, 5}, -1}, {2, {3, 5}, -2}, {3, {2, 3, 4}, 1},
-                 {3, {2, 3, 4}, 2}, {1, {7}, 0}, {3, {2, 1, 3}, 1}, {2, {1, 4097}, 1}};
+                 {3, {2, 3, 4}, 2}, {1, {7}, 0}, {3, {2, 1, 3}, 1}, {2, {1, 4097}, 1},
+                 /* blocks of several work-items' spans, at offsets that are and are not whole spans */
+                 {2, {3, 256}, 1}, {3, {3, 3, 70}, 1}, {3, {2, 5, 131}, -2}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; ++k) {
         clact_tensor t = tu_tensor(CLACT_F32, cases[k].ndim, cases[k].shape);
         clact_activation a = tu_act(CLACT_OP_CRELU);

@@ -618,7 +618,9 @@ START_TEST(test_crelu_backward_shapes)
         int ndim;
         size_t shape[3];
         int axis;
-    } cases[] = {{3, {2, 3, 5}, 1}, {2, {4, 7}, 0}, {2, {3, 5}, -1}, {1, {9}, 0}, {3, {2, 3, 5}, 2}, {3, {2, 3, 5}, -3}};
+    } cases[] = {{3, {2, 3, 5}, 1}, {2, {4, 7}, 0}, {2, {3, 5}, -1}, {1, {9}, 0}, {3, {2, 3, 5}, 2}, {3, {2, 3, 5}, -3},
+                 /* blocks of several work-items' spans, whole and not */
+                 {2, {3, 256}, 1}, {3, {3, 3, 70}, 1}, {3, {2, 5, 131}, -2}, {1, {4099}, 0}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; ++k) {
         clact_tensor t = tu_tensor(CLACT_F32, cases[k].ndim, cases[k].shape);
         clact_activation a = tu_act(CLACT_OP_CRELU);
