@@ -361,15 +361,14 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     size_t r, o;
     clact_divmod(i0, blk, &o, &r);
     if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= blk) { /* one block */
-        /* each half in one run of stores: streaming stores of less than a
-         * cache line then fill whole lines before the next run starts */
+        /* both halves vector by vector: on CPUs with streaming stores this
+         * measured faster at large sizes than each half in one run */
         global store_t *yp = y + o * blk, *yn = yp + blk;
-        realv v[CLACT_CH_WPT];
-        for (int k = 0; k < CLACT_CH_WPT; ++k) {
-            v[k] = clact_ldv(x, i0 + k * CLACT_VEC);
-            clact_stvs(yp, i0 + k * CLACT_VEC, clact_fwd_relu(v[k], 0, 0), s);
+        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC) {
+            const realv v = clact_ldv(x, i);
+            clact_stvs(yp, i, clact_fwd_relu(v, 0, 0), s);
+            clact_stvs(yn, i, clact_fwd_relu(-v, 0, 0), s);
         }
-        for (int k = 0; k < CLACT_CH_WPT; ++k) clact_stvs(yn, i0 + k * CLACT_VEC, clact_fwd_relu(-v[k], 0, 0), s);
         return;
     }
     for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_crelu_fwd_vec(x, y, n, blk, i, s);
