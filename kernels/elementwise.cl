@@ -325,12 +325,19 @@ kernel void clact_prelu_dw_final(const global acc_t *partial, ulong P, global st
  * work-item takes CLACT_CH_WPT vectors and finds o once for all of them
  * when they lie in one block, as they do but at a block's end. */
 
+/* i = o blk + r, and whether elements [i, i + span) exist and lie in
+ * block o */
+inline int clact_crelu_block(size_t i, size_t span, size_t n, size_t blk, size_t *o, size_t *r)
+{
+    clact_divmod(i, blk, o, r);
+    return i + span <= n && *r + span <= blk;
+}
+
 /* one vector at i (i < n), any position */
 inline void clact_crelu_fwd_vec(const global store_t *x, global store_t *y, size_t n, size_t blk, size_t i, int s)
 {
     size_t r, o;
-    clact_divmod(i, blk, &o, &r);
-    if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) { /* one block: vector path */
+    if (clact_crelu_block(i, CLACT_VEC, n, blk, &o, &r)) { /* one block: vector path */
         const realv v = clact_ldv(x, i);
         clact_stvs(y, i + o * blk, clact_fwd_relu(v, 0, 0), s);
         clact_stvs(y, i + o * blk + blk, clact_fwd_relu(-v, 0, 0), s);
@@ -349,14 +356,6 @@ inline void clact_crelu_fwd_vec(const global store_t *x, global store_t *y, size
     }
 }
 
-/* the block o of i0, and whether the work-item's span lies in it */
-inline int clact_crelu_one_block(size_t i0, size_t n, size_t blk, size_t *o)
-{
-    size_t r;
-    clact_divmod(i0, blk, o, &r);
-    return i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= blk;
-}
-
 kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
                             ulong n, ulong C, ulong inner)
 {
@@ -366,8 +365,8 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     y += y_off;
     const size_t blk = C * inner;
     const int s = CLACT_STREAM(n);
-    size_t o;
-    if (clact_crelu_one_block(i0, n, blk, &o)) {
+    size_t o, r;
+    if (clact_crelu_block(i0, CLACT_CH_SPAN, n, blk, &o, &r)) {
         /* both halves vector by vector: on CPUs with streaming stores this
          * measured faster at large sizes than each half in one run */
         global store_t *yp = y + o * blk, *yn = yp + blk;
@@ -391,8 +390,7 @@ inline void clact_crelu_bwd_vec(const global store_t *x, const global store_t *d
                                 size_t blk, size_t i, int s)
 {
     size_t r, o;
-    clact_divmod(i, blk, &o, &r);
-    if (i + CLACT_VEC <= n && r + CLACT_VEC <= blk) {
+    if (clact_crelu_block(i, CLACT_VEC, n, blk, &o, &r)) {
         const size_t pos = i + o * blk;
         clact_stvs(dx, i, clact_crelu_grad(clact_ldv(x, i), clact_ldv(dy, pos), clact_ldv(dy, pos + blk)), s);
         return;
@@ -420,8 +418,8 @@ kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global s
     dx += dx_off;
     const size_t blk = C * inner;
     const int s = CLACT_STREAM(n);
-    size_t o;
-    if (clact_crelu_one_block(i0, n, blk, &o)) {
+    size_t o, r;
+    if (clact_crelu_block(i0, CLACT_CH_SPAN, n, blk, &o, &r)) {
         const global store_t *gp = dy + o * blk, *gn = gp + blk;
         for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
             clact_stvs(dx, i, clact_crelu_grad(clact_ldv(x, i), clact_ldv(gp, i), clact_ldv(gn, i)), s);

@@ -58,7 +58,7 @@ typedef struct clact_program {
     unsigned   vec;   /* elements per work-item */
     size_t     local; /* work-group size, 0 = runtime's choice */
 } clact_program;
-/* vectors per work-item of the prelu kernels (-DCLACT_CH_WPT) */
+/* vectors per work-item of the prelu and crelu kernels (-DCLACT_CH_WPT) */
 #define clact__ch_wpt(ctx) (((ctx)->type & CL_DEVICE_TYPE_CPU) ? 4u : 1u)
 
 /* device launch parameters (tuning.c) */
