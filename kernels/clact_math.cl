@@ -68,44 +68,47 @@ CLACT_INLINE realv clact_clamp(realv x, realv lo, realv hi)
 #define CLACT_LN2_LO -0x1.05c610p-29f /* ln 2 - CLACT_LN2_HI */
 
 /* e^(x+dx) = 2^k e^r, k = round(x/ln2) by the 1.5*2^23 trick (no
- * float->int conversion, so a NaN x just gives a NaN r). r = x - k ln2:
- * the first fma is exact (k ln2_hi has at most 32 bits and r is small),
- * the second rounds once; dx (|dx| << 1, the low part of an argument the
- * caller carried in two pieces) is added to r. e^r = 1 + r + r^2 P(r) on
- * |r| <= 0.35 (degree 6, fit 3.3e-9): m is within ~0.6 ulp.
- * clact_expm1_r returns m - 1 = r (1 + r P(r)), for callers that fold the
- * final 1 + . into a product of their own (v m = v + v (m - 1), one
+ * float->int conversion, so a NaN x just gives a NaN r). r = x - k ln2
+ * + dx: x - k ln2_hi is exact (k ln2_hi has at most 32 bits and r is
+ * small), the small rest dx - k ln2_lo is formed beside it (|dx| << 1,
+ * the low part of an argument the caller carried in two pieces) and the
+ * two are added once. e^r = 1 + r + r^2 P(r) on |r| <= 0.35 (degree 6,
+ * fit 3.3e-9): within ~0.6 ulp.
+ * A CPU runs these formulas at the limit of how many dependent
+ * instructions it can keep in flight, so their latency sets the speed as
+ * much as their count: the two parts of r are independent, and e^r - 1
+ * is one fma, r + r^2 P (clact_expm1_r), which callers that fold the
+ * final 1 + . into a product of their own use (v m = v + v (m - 1), one
  * rounding fewer). */
-CLACT_INLINE realv clact_exp_ru(realv x, realv dx, realv *t, realv *u)
+CLACT_INLINE realv clact_exp_rp(realv x, realv dx, realv *t, realv *r, realv *r2)
 {
     *t = fma(x, CLACT_K(CLACT_LOG2E), CLACT_K(0x1.8p23f));
     const realv kf = *t - 0x1.8p23f;
 #if CLACT_LOWP
     /* one-constant reduction (r off by |k| 1.9e-9 <= 3.2e-7) and degree 4
      * (fit 5.3e-6): e^r to 2^-17.5 */
-    const realv r = fma(-kf, CLACT_K(CLACT_LN2_HI), x) + dx;
-    const realv p = fma(CLACT_K(4.127747938e-02f), r * r, fma(CLACT_K(1.675352901e-01f), r, CLACT_K(5.000512004e-01f)));
+    *r = fma(-kf, CLACT_K(CLACT_LN2_HI), x) + dx;
+    *r2 = *r * *r;
+    return fma(CLACT_K(4.127747938e-02f), *r2, fma(CLACT_K(1.675352901e-01f), *r, CLACT_K(5.000512004e-01f)));
 #else
-    realv r = fma(-kf, CLACT_K(CLACT_LN2_HI), x);
-    r = fma(-kf, CLACT_K(CLACT_LN2_LO), r) + dx;
-    const realv r2 = r * r;
-    const realv p4 = fma(CLACT_K(1.381916809e-03f), r2, fma(CLACT_K(8.368907496e-03f), r, CLACT_K(4.166829214e-02f)));
-    const realv p = fma(p4, r2, fma(CLACT_K(1.666651964e-01f), r, CLACT_K(4.999999404e-01f)));
+    *r = fma(-kf, CLACT_K(CLACT_LN2_HI), x) + fma(-kf, CLACT_K(CLACT_LN2_LO), dx);
+    *r2 = *r * *r;
+    const realv p4 = fma(CLACT_K(1.381916809e-03f), *r2, fma(CLACT_K(8.368907496e-03f), *r, CLACT_K(4.166829214e-02f)));
+    return fma(p4, *r2, fma(CLACT_K(1.666651964e-01f), *r, CLACT_K(4.999999404e-01f)));
 #endif
-    *u = fma(r, p, CLACT_K(1.0f));
-    return r; /* e^r = 1 + r u */
 }
+/* e^r itself rounds once: 1 + r (1 + r P) */
 CLACT_INLINE realv clact_exp_r(realv x, realv dx, realv *t)
 {
-    realv u;
-    const realv r = clact_exp_ru(x, dx, t, &u);
-    return fma(r, u, CLACT_K(1.0f));
+    realv r, r2;
+    const realv p = clact_exp_rp(x, dx, t, &r, &r2);
+    return fma(r, fma(r, p, CLACT_K(1.0f)), CLACT_K(1.0f));
 }
 CLACT_INLINE realv clact_expm1_r(realv x, realv dx, realv *t)
 {
-    realv u;
-    const realv r = clact_exp_ru(x, dx, t, &u);
-    return r * u;
+    realv r, r2;
+    const realv p = clact_exp_rp(x, dx, t, &r, &r2);
+    return fma(r2, p, r);
 }
 
 /* full range: x clamped to [-175, 100], k in [-252, 145] */
@@ -209,17 +212,17 @@ CLACT_INLINE realv clact_expm1_poly(realv x)
     return fma(x2, q, x);
 }
 
-/* e^x - 1 for x <= 0 as 2^k (e^r - 1) + (2^k - 1), with e^r - 1 = r u
+/* e^x - 1 for x <= 0 as 2^k (e^r - 1) + (2^k - 1), with e^r - 1 = r + r^2 P
  * from the exp core: one form, no select. For k = 0 (|x| <= 0.35) r = x
- * exactly and the result is r u (about an ulp); for k = -1 the result is
+ * exactly and the result is r + r^2 P (about an ulp); for k = -1 the result is
  * at least 0.29 against terms up to 1/2; below, no cancellation. x is
  * clamped where 2^k stays normal (e^-87 - 1 = -1 in float). */
 CLACT_INLINE realv clact_expm1n(realv x)
 {
-    realv t, u;
-    const realv r = clact_exp_ru(x < -87.0f ? -87.0f : x, CLACT_K(-0.0f), &t, &u);
+    realv t;
+    const realv em = clact_expm1_r(x < -87.0f ? -87.0f : x, CLACT_K(-0.0f), &t);
     const realv pk = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u)) << 23); /* 2^k */
-    return fma(pk, r * u, pk - 1.0f);
+    return fma(pk, em, pk - 1.0f);
 }
 
 /* c (e^(x+dx) - 1) for any x: the polynomial on |x| <= 1.04; below,
