@@ -2,7 +2,8 @@
  *
  * Build options (each has a default so the file compiles standalone):
  *   CLACT_DTYPE  0 f32, 1 f16, 2 bf16, 3 f64   (storage type)
- *   CLACT_VEC    1, 2, 4, 8 or 16             (elements per work-item)
+ *   CLACT_VEC    1, 2, 4, 8, 16 or 32         (elements per work-item; 32:
+ *                                             CPUs, float compute, clang)
  *   CLACT_FWD    forward function, e.g. clact_fwd_gelu     (elementwise.cl)
  *   CLACT_GRAD   derivative, clact_grad_gelu or clact_grady_tanh (from y)
  *
@@ -71,8 +72,103 @@ typedef float store_t;
 #endif
 #if CLACT_VEC == 1
 #define CLACT_VT_(t) t
+#elif CLACT_VEC == 32
+#define CLACT_VT_(t) CLACT_CAT(clact_, CLACT_CAT(t, 32))
 #else
 #define CLACT_VT_(t) CLACT_CAT(t, CLACT_VEC)
+#endif
+#if CLACT_VEC == 32
+/* ---- CLACT_VEC 32 (CPUs with clang: PoCL) ------------------------------
+ * 32 elements per work-item as clang vectors of 32 lanes, which a 16-lane
+ * SIMD unit (AVX-512) runs as two registers: every step of an op formula
+ * becomes two independent instructions side by side. A core runs the
+ * long dependent chains of the transcendental formulas faster that way
+ * than one vector after the other. OpenCL C has no 32-lane types; they
+ * are declared here, and the builtins the kernels call on realv are
+ * routed through overloads that split a 32-lane value into its 16-lane
+ * halves (.lo, .hi). The routing is by macro, defined after the overloads
+ * that call the builtins, so the builtins themselves are never
+ * redeclared. Float compute types only. */
+#if !defined(__clang__) || CLACT_REAL_IS_DOUBLE
+#error "CLACT_VEC 32 needs clang vector extensions and a float compute type"
+#endif
+#define CLACT_W_TYPES(t) typedef t CLACT_CAT(clact_, CLACT_CAT(t, 32)) __attribute__((ext_vector_type(32)));
+CLACT_W_TYPES(float)
+CLACT_W_TYPES(int)
+CLACT_W_TYPES(uint)
+CLACT_W_TYPES(ushort)
+#define as_clact_float32(x) __builtin_astype((x), clact_float32)
+#define as_clact_int32(x) __builtin_astype((x), clact_int32)
+#define as_clact_uint32(x) __builtin_astype((x), clact_uint32)
+#define as_clact_ushort32(x) __builtin_astype((x), clact_ushort32)
+#define convert_clact_float32(x) __builtin_convertvector((x), clact_float32)
+#define convert_clact_uint32(x) __builtin_convertvector((x), clact_uint32)
+#define convert_clact_ushort32(x) __builtin_convertvector((x), clact_ushort32)
+#if CLACT_HAS_FP64 /* prelu's weight-gradient sums */
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+CLACT_W_TYPES(double)
+CLACT_W_TYPES(long)
+#define convert_clact_double32(x) __builtin_convertvector((x), clact_double32)
+#define convert_clact_long32(x) __builtin_convertvector((x), clact_long32)
+#endif
+
+#define CLACT_W_OVL inline __attribute__((overloadable, always_inline))
+/* f for each scalar type T (the builtin itself) and for 32 float lanes */
+#define CLACT_W_1(f, T) CLACT_W_OVL T clact_w_##f(T a) { return f(a); }
+#define CLACT_W_2(f, T) CLACT_W_OVL T clact_w_##f(T a, T b) { return f(a, b); }
+#define CLACT_W_3(f, T) CLACT_W_OVL T clact_w_##f(T a, T b, T c) { return f(a, b, c); }
+#define CLACT_W_1V(f) \
+    CLACT_W_OVL clact_float32 clact_w_##f(clact_float32 a) { return (clact_float32)(f(a.lo), f(a.hi)); }
+#define CLACT_W_2V(f)                                                                                   \
+    CLACT_W_OVL clact_float32 clact_w_##f(clact_float32 a, clact_float32 b)                             \
+    {                                                                                                   \
+        return (clact_float32)(f(a.lo, b.lo), f(a.hi, b.hi));                                           \
+    }
+CLACT_W_3(fma, float)
+CLACT_W_OVL clact_float32 clact_w_fma(clact_float32 a, clact_float32 b, clact_float32 c)
+{
+    return (clact_float32)(fma(a.lo, b.lo, c.lo), fma(a.hi, b.hi, c.hi));
+}
+CLACT_W_1(fabs, float)
+CLACT_W_1V(fabs)
+CLACT_W_2(fmax, float)
+CLACT_W_2V(fmax)
+CLACT_W_2(fmin, float)
+CLACT_W_2V(fmin)
+CLACT_W_2(copysign, float)
+CLACT_W_2V(copysign)
+CLACT_W_OVL int clact_w_isnan(float a) { return isnan(a); }
+CLACT_W_OVL clact_int32 clact_w_isnan(clact_float32 a) { return a != a; }
+CLACT_W_2(min, int)
+CLACT_W_2(min, uint)
+CLACT_W_2(min, long)
+CLACT_W_2(min, ulong)
+CLACT_W_OVL clact_int32 clact_w_min(clact_int32 a, clact_int32 b) { return a < b ? a : b; }
+CLACT_W_OVL int clact_w_all(clact_int32 c) { return all(c.lo) && all(c.hi); }
+#if CLACT_HAS_FP64
+CLACT_W_3(fma, double)
+CLACT_W_1(fabs, double)
+CLACT_W_2(fmax, double)
+CLACT_W_2(fmin, double)
+CLACT_W_OVL int clact_w_isnan(double a) { return isnan(a); }
+#endif
+/* from here on (the implementation may have macros of these names) */
+#undef fma
+#undef fabs
+#undef fmax
+#undef fmin
+#undef copysign
+#undef isnan
+#undef min
+#undef all
+#define fma(a, b, c) clact_w_fma(a, b, c)
+#define fabs(a) clact_w_fabs(a)
+#define fmax(a, b) clact_w_fmax(a, b)
+#define fmin(a, b) clact_w_fmin(a, b)
+#define copysign(a, b) clact_w_copysign(a, b)
+#define isnan(a) clact_w_isnan(a)
+#define min(a, b) clact_w_min(a, b)
+#define all(c) clact_w_all(c)
 #endif
 typedef CLACT_VT_(CLACT_REAL_T) realv;
 typedef CLACT_VT_(CLACT_IT_) intv;
@@ -219,7 +315,12 @@ inline realv clact_ldv(const global store_t *p, size_t i)
     /* the core vload_half: CPUs with F16C convert 16 elements in one
      * instruction, exactly and rounding to nearest even on the way back
      * (the same results as the bit conversions) */
+#if CLACT_VEC == 32
+    const global half *h = (const global half *)(p + i);
+    return (realv)(vload_half16(0, h), vload_half16(0, h + 16));
+#else
     return CLACT_CAT(vload_half, CLACT_VEC)(0, (const global half *)(p + i));
+#endif
 #elif defined(CLACT_VFROM_BITS)
     return CLACT_VFROM_BITS(CLACT_RAW_LD(p, i));
 #else
@@ -240,8 +341,10 @@ inline u16v clact_bf16_pack(realv f)
     return __builtin_shufflevector(w, w, 1, 3, 5, 7);
 #elif CLACT_VEC == 8
     return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15);
-#else
+#elif CLACT_VEC == 16
     return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+#else
+    return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63);
 #endif
 }
 #endif
@@ -291,15 +394,27 @@ inline void clact_stv(global store_t *p, size_t i, realv v)
  * what both have in common: a plain store. An empty volatile asm after the
  * streaming store makes the branches differ. */
 #define CLACT_KEEP_STORE() __asm__ __volatile__("")
+/* A streaming store moves at most one 64-byte register: a wider vector
+ * (CLACT_VEC 32 of float) is stored as 64-byte pieces, each aligned. */
+#define CLACT_NT_BYTES (sizeof(clact_rawv) < 64 ? sizeof(clact_rawv) : 64)
 inline int clact_aligned(const global store_t *p, size_t i)
 {
-    return ((size_t)(p + i) & (sizeof(clact_rawv) - 1)) == 0;
+    return ((size_t)(p + i) & (CLACT_NT_BYTES - 1)) == 0;
+}
+inline void clact_nt_store(global store_t *p, size_t i, clact_rawv r)
+{
+#if CLACT_VEC == 32 && CLACT_DTYPE == 0
+    __builtin_nontemporal_store(r.lo, (global float16 *)(p + i));
+    __builtin_nontemporal_store(r.hi, (global float16 *)(p + i + 16));
+#else
+    __builtin_nontemporal_store(r, (global clact_rawv *)(p + i));
+#endif
 }
 /* r at p + i, streaming when s */
 inline void clact_raw_stvs(global store_t *p, size_t i, clact_rawv r, int s)
 {
     if (s && clact_aligned(p, i)) {
-        __builtin_nontemporal_store(r, (global clact_rawv *)(p + i));
+        clact_nt_store(p, i, r);
         CLACT_KEEP_STORE();
     } else {
         CLACT_RAW_ST(p, i, r);
@@ -308,7 +423,7 @@ inline void clact_raw_stvs(global store_t *p, size_t i, clact_rawv r, int s)
 inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 {
     if (s && clact_aligned(p, i)) {
-        __builtin_nontemporal_store(clact_to_raw(v), (global clact_rawv *)(p + i));
+        clact_nt_store(p, i, clact_to_raw(v));
         CLACT_KEEP_STORE();
     } else {
         clact_stv(p, i, v);

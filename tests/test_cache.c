@@ -332,6 +332,84 @@ START_TEST(prebuild_fills_cache)
 }
 END_TEST
 
+/* the first tuning-*.txt of dir, or "" */
+static void tuning_file(const char *dir, char *out, size_t cap)
+{
+    out[0] = '\0';
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, "tuning-", 7) == 0 && strstr(e->d_name, ".txt")) {
+            snprintf(out, cap, "%s/%s", dir, e->d_name);
+            break;
+        }
+    closedir(d);
+}
+
+/* The tuner saves its choice for the device; a later context starts with
+ * it, and launch parameters a device cannot take are ignored when read. */
+START_TEST(tuning_overrides)
+{
+    char dir[4096], path[8192];
+    fresh_dir(dir, sizeof dir, "tune");
+    clact_context *ctx;
+    ck_assert_int_eq(clact_context_create(&ctx, getenv("CLACT_TEST_DEVICE")), CLACT_SUCCESS);
+    cl_device_type type = 0;
+    clGetDeviceInfo(clact_context_device(ctx), CL_DEVICE_TYPE, sizeof type, &type, NULL);
+    const int cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    const int f64 = clact_context_supports(ctx, CLACT_F64) == CLACT_SUCCESS;
+    ck_assert_int_eq(clact_tune(ctx, 4096, 1), CLACT_SUCCESS);
+    unsigned tuned[4];
+    size_t tuned_local[4];
+    for (int d = 0; d < 4; ++d) {
+        ck_assert_int_eq(clact_context_launch(ctx, (clact_dtype)d, &tuned[d], &tuned_local[d]), CLACT_SUCCESS);
+        const unsigned v = tuned[d];
+        ck_assert(v == 1 || v == 2 || v == 4 || v == 8 || v == 16 || (v == 32 && cpu && d != CLACT_F64));
+    }
+    clact_context_destroy(ctx);
+    tuning_file(dir, path, sizeof path);
+    ck_assert_str_ne(path, "");
+
+    /* a new context reads the saved choice */
+    ck_assert_int_eq(clact_context_create(&ctx, getenv("CLACT_TEST_DEVICE")), CLACT_SUCCESS);
+    for (int d = 0; d < 4; ++d) {
+        if (d == CLACT_F64 && !f64) continue;
+        unsigned v;
+        size_t l;
+        ck_assert_int_eq(clact_context_launch(ctx, (clact_dtype)d, &v, &l), CLACT_SUCCESS);
+        ck_assert_uint_eq(v, tuned[d]);
+        ck_assert_uint_eq(l, tuned_local[d]);
+    }
+    clact_context_destroy(ctx);
+
+    /* hand-written overrides: valid ones are taken, the rest ignored */
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "# test\nf32 2 64\nf16 3 64\nbf16 32 64\nf64 32 64\n");
+    fclose(f);
+    ck_assert_int_eq(clact_context_create(&ctx, getenv("CLACT_TEST_DEVICE")), CLACT_SUCCESS);
+    unsigned v;
+    size_t l;
+    clact_context_launch(ctx, CLACT_F32, &v, &l);
+    ck_assert_uint_eq(v, 2);
+    ck_assert_uint_eq(l, 64);
+    clact_context_launch(ctx, CLACT_F16, &v, &l);
+    ck_assert_uint_ne(v, 3); /* not a vector width */
+    clact_context_launch(ctx, CLACT_BF16, &v, &l);
+    if (cpu) ck_assert_uint_eq(v, 32);
+    else ck_assert_uint_ne(v, 32);
+    if (f64) {
+        clact_context_launch(ctx, CLACT_F64, &v, &l);
+        ck_assert_uint_ne(v, 32); /* for the float types only */
+        ck_assert_uint_ne(l, 64);
+    }
+    clact_context_destroy(ctx);
+    clact_cache_stats st;
+    ck_assert_int_eq(run_ops(&st), 0); /* f32 at 2 per work-item: right results */
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     self_path = argv[0];
@@ -361,6 +439,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, clear_removes_only_our_files);
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, prebuild_fills_cache);
+    tcase_add_test(tc, tuning_overrides);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     /* no fork per test: an OpenCL runtime with threads does not survive fork */
