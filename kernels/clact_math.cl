@@ -24,11 +24,15 @@
  *   clact_ldexp(v, k)       v 2^k, exact unless the result is subnormal
  *   clact_expb(x, dx)       e^(x+dx) 2^CLACT_EXPB for x in
  *                           [CLACT_EXPB_MIN, CLACT_EXPB_MAX] (caller clamps)
- *   clact_expbn(x, dx)      e^(x+dx) 2^-CLACT_EXPB for -x in that range
+ *   clact_exp2(x, dx, &em)  2^k with e^(x+dx) = 2^k (1 + em), 0 below the
+ *                           normal range (for results that may flush)
+ *   clact_expbn_add(c, x, dx)  c + e^(x+dx) 2^-CLACT_EXPB for -x in that
+ *                           range
  *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
  *   clact_expm1n(x)         e^x - 1 for x <= 0
  *   clact_expm1(x, dx, c)   c (e^(x+dx) - 1) (dx a small correction)
  *   clact_log1p_ratio(e)    log1p(e)/e for 0 <= e <= 1
+ *   clact_log1p01(e)        log1p(e) for 0 <= e <= 1 (float)
  *   clact_tanh(x)           tanh(x)
  *   clact_ncdf_tail(a)      a Phi(-a) = a erfc(a/sqrt2)/2, a >= 0
  *   clact_gelu_dtail(a)     Phi(-a) - a phi(a) = gelu'(-a), a >= 0
@@ -150,13 +154,29 @@ CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
     return CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
 }
 
-/* e^(x+dx) 2^-EXPB, scaled down instead: a normal float for x in
- * [1 - CLACT_EXPB_MAX, -CLACT_EXPB_MIN] (caller clamps) */
-CLACT_INLINE realv clact_expbn(realv x, realv dx)
+/* the same unscaled, 2^k (1 + *em), for formulas whose result is e^x
+ * times a factor below 1: 2^k is 0 below the normal range (x below about
+ * -87.3), where such a result is subnormal and may flush to zero */
+CLACT_INLINE realv clact_exp2(realv x, realv dx, realv *em)
 {
     realv t;
-    const realv m = clact_exp_r(x, dx, &t);
-    return m * CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
+    *em = clact_expm1_r(x, dx, &t);
+    const intv e = CLACT_ASI(t) - (0x4b400000 - 127);
+    return CLACT_ASR(CLACT_ASU(e > 0 ? e : 0) << 23);
+}
+
+/* c + e^(x+dx) 2^-EXPB, e^x scaled down (a normal float for x in
+ * [1 - CLACT_EXPB_MAX, -CLACT_EXPB_MIN], caller clamps; c = 2^-EXPB, the
+ * logistic functions' denominators): with e^(x+dx) = 2^k (1 + r u) and
+ * S = 2^(k - EXPB), (c + S) + (S r) u, one fma after the polynomial where
+ * forming e^x, scaling it and adding c are three dependent steps. S r is
+ * exact; c + S and the fma round once each, as the two steps it replaces. */
+CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx)
+{
+    realv t, r, r2;
+    const realv p = clact_exp_rp(x, dx, &t, &r, &r2);
+    const realv S = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
+    return fma(S * r, fma(r, p, CLACT_K(1.0f)), c + S);
 }
 
 /* Division. OpenCL lets a float division be off by 2.5 ulp unless the
@@ -270,6 +290,31 @@ CLACT_INLINE realv clact_log1p_ratio(realv e)
 #endif
 }
 
+#if !CLACT_LOWP
+/* log1p(e) for e in [0, 1] as 2 atanh(s), s = e/(2 + e) in [0, 1/3]:
+ * 2s + 2s w G(w), w = s^2, G(w) = (atanh(s)/s - 1)/w of degree 4 (relative
+ * fit 1e-8, which the factor w G/(1 + w G) <= 0.04 shrinks to 1e-9). The
+ * division runs beside the multiply-adds on a CPU (its own unit), so this
+ * costs 7 of them where clact_log1p_ratio and the product with e cost 14.
+ * s is within about an ulp (one rounding in 2 + e, one in the quotient),
+ * and so is the result: 2s dominates it and is exact. */
+CLACT_INLINE realv clact_log1p01(realv e)
+{
+#if CLACT_DIV_EXACT
+    const realv s = e / (2.0f + e);
+#else
+    const realv s = e * clact_rcp(2.0f + e);
+#endif
+    const realv w = s * s;
+    realv g = fma(CLACT_K(1.161677699e-01f), w, CLACT_K(1.085226763e-01f));
+    g = fma(g, w, CLACT_K(1.429624940e-01f));
+    g = fma(g, w, CLACT_K(1.999985162e-01f));
+    g = fma(g, w, CLACT_K(3.333333367e-01f));
+    const realv s2 = s + s;
+    return fma(s2 * w, g, s2);
+}
+#endif
+
 /* tanh(x).
  *  |x| < 0.5493 (tanh < 1/2): x + x^3 T(x^2) (degree 5 in x^2, fit
  *  1.1e-9), ~1 ulp.
@@ -282,7 +327,7 @@ CLACT_INLINE realv clact_tanh(realv x)
 {
     const realv a = fabs(x);
     const realv a2 = 2.0f * a;
-    const realv rc = clact_rcp(CLACT_EXPB_INV + clact_expbn(a2 > -CLACT_EXPB_MIN ? -CLACT_EXPB_MIN : a2, CLACT_K(-0.0f)));
+    const realv rc = clact_rcp(clact_expbn_add(CLACT_EXPB_INV, a2 > -CLACT_EXPB_MIN ? -CLACT_EXPB_MIN : a2, CLACT_K(-0.0f)));
     const realv big = copysign(fma(CLACT_K(-2.0f * CLACT_EXPB_INV), rc, CLACT_K(1.0f)), x);
     const realv s = x * x;
     realv p = fma(CLACT_K(-6.246106699e-03f), s, CLACT_K(2.105253935e-02f));
@@ -291,16 +336,6 @@ CLACT_INLINE realv clact_tanh(realv x)
     p = fma(p, s, CLACT_K(-3.333331645e-01f));
     const realv small = fma(x * s, p, x);
     return a < 0.5493f ? small : big;
-}
-
-/* a b sc (1 + em) 2^-EXPB (sc a power of two), with a b carried in two
- * pieces: two roundings, one of them on the small part, instead of three.
- * a sc is exact, so scaling first saves scaling the low piece. */
-CLACT_INLINE realv clact_prod3(realv a, realv b, realv sc, realv em)
-{
-    const realv as = a * sc;
-    const realv p = as * b, pl = fma(as, b, -p);
-    return (fma(p, em, pl) + p) * CLACT_EXPB_INV;
 }
 
 /* Normal distribution tail for gelu, a = |x| >= 0: a Phi(-a), with
@@ -316,9 +351,11 @@ CLACT_INLINE realv clact_prod3(realv a, realv b, realv sc, realv em)
  * about an ulp); q = 2h - 1 is then right to about an ulp of 1, and the choice
  * c = 2 in (a-c)/(a+c) keeps P's sensitivity to q small; a^2 is split
  * exactly and its low part goes into the exp, whose argument error would
- * be amplified by a^2/2 (up to 108); e^(-a^2/2) stays scaled up by 2^EXPB
- * and as 1 + em until the last operation (clact_prod3). Beyond a = 14.7
- * the results are below half the smallest subnormal: a is clamped there. */
+ * be amplified by a^2/2 (up to 108); e^(-a^2/2) = 2^k (1 + em) stays in
+ * two pieces until the last operation, h 2^k P + (h 2^k P) em, one fma
+ * with the exact product inside (2^k is 0 beyond a = 13.2, where the
+ * results are subnormal and may flush to zero). Beyond a = 14.7 the
+ * results are below half the smallest subnormal: a is clamped there. */
 CLACT_INLINE realv clact_gelu_h(realv ac, realv *q)
 {
 #if CLACT_DIV_EXACT
@@ -355,9 +392,11 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
     const realv hi = fma(A, q4, fma(B, q2, C));
     const realv mid = fma(hi, q4, fma(D, q2, E));
     const realv p = fma(mid, q2, F) + 6.724079847e-01f;
+    const realv hs = -0.5f * ac; /* exact: -a^2/2 = s + sl, one product */
+    const realv s = ac * hs, sl = fma(ac, hs, -s);
     realv em;
-    const realv sc = clact_gelu_e(ac, &em);
-    return clact_prod3(h, p, sc, em);
+    const realv hk = h * clact_exp2(s, sl, &em); /* exact, or subnormal as the result */
+    return fma(hk, p, hk * p * em);
 }
 
 /* Phi(-a) - a phi(a) = phi(a) (M(a) - a) = gelu'(-a), a >= 0.
@@ -492,6 +531,7 @@ CLACT_INLINE realv clact_expbn(realv x, realv dx)
     const realv m = clact_exp_r(x, dx, &t);
     return m * CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul + CLACT_EXPB)) << 52);
 }
+CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx) { return c + clact_expbn(x, dx); }
 
 CLACT_INLINE realv clact_rcp(realv d) { return 1.0 / d; } /* correctly rounded in double */
 CLACT_INLINE realv clact_rcp1p(realv e) { return 1.0 / (1.0 + e); }

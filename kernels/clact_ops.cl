@@ -245,7 +245,7 @@ CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLA
 CLACT_INLINE realv clact_logistic_rc(realv z, realv dz)
 {
     const realv zc = clact_clamp(z, CLACT_EXPB_MIN, CLACT_EXPB_MAX - 1);
-    return clact_rcp(CLACT_EXPB_INV + clact_expbn(-zc, -dz));
+    return clact_rcp(clact_expbn_add(CLACT_EXPB_INV, -zc, -dz));
 }
 
 /* ---- gelu_tanh: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
@@ -455,9 +455,16 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
 CLACT_INLINE realv clact_softplus1(realv x, realv th)
 {
     realv em;
+#if CLACT_LOWP || CLACT_REAL_IS_DOUBLE
     const realv sc = clact_logistic_e0(x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv t = clact_log1p_ratio(e) * e;
+#else
+    /* e unscaled: where it is subnormal, so is the result */
+    const realv na = -fabs(x);
+    const realv p2k = clact_exp2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, CLACT_K(-0.0f), &em);
+    const realv t = clact_log1p01(fma(p2k, em, p2k));
+#endif
     const realv v = x > 0 ? x + t : t;
     return x > th ? x : v;
 }
