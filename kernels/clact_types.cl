@@ -2,8 +2,9 @@
  *
  * Build options (each has a default so the file compiles standalone):
  *   CLACT_DTYPE  0 f32, 1 f16, 2 bf16, 3 f64   (storage type)
- *   CLACT_VEC    1, 2, 4, 8, 16 or 32         (elements per work-item; 32:
- *                                             CPUs, float compute, clang)
+ *   CLACT_VEC    1, 2, 4, 8, 16, 32 or 64     (elements per work-item; 32
+ *                                             and 64: CPUs, float compute,
+ *                                             clang)
  *   CLACT_FWD    forward function, e.g. clact_fwd_gelu     (elementwise.cl)
  *   CLACT_GRAD   derivative, clact_grad_gelu or clact_grady_tanh (from y)
  *
@@ -72,27 +73,30 @@ typedef float store_t;
 #endif
 #if CLACT_VEC == 1
 #define CLACT_VT_(t) t
-#elif CLACT_VEC == 32
-#define CLACT_VT_(t) CLACT_CAT(clact_, CLACT_CAT(t, 32))
+#elif CLACT_VEC >= 32
+#define CLACT_VT_(t) CLACT_CAT(clact_, CLACT_CAT(t, CLACT_VEC))
 #else
 #define CLACT_VT_(t) CLACT_CAT(t, CLACT_VEC)
 #endif
-#if CLACT_VEC == 32
-/* ---- CLACT_VEC 32 (CPUs with clang: PoCL) ------------------------------
- * 32 elements per work-item as clang vectors of 32 lanes, which a 16-lane
- * SIMD unit (AVX-512) runs as two registers: every step of an op formula
- * becomes two independent instructions side by side. A core runs the
- * long dependent chains of the transcendental formulas faster that way
- * than one vector after the other. OpenCL C has no 32-lane types; they
- * are declared here, and the builtins the kernels call on realv are
- * routed through overloads that split a 32-lane value into its 16-lane
- * halves (.lo, .hi). The routing is by macro, defined after the overloads
- * that call the builtins, so the builtins themselves are never
- * redeclared. Float compute types only. */
+#if CLACT_VEC >= 32
+/* ---- CLACT_VEC 32 and 64 (CPUs with clang: PoCL) ----------------------
+ * 32 or 64 elements per work-item as clang vectors of that many lanes
+ * (clact_<type><lanes>), which a 16-lane SIMD unit (AVX-512) runs as two
+ * or four registers: every step of an op formula becomes two or four
+ * independent instructions side by side. A core runs the long dependent
+ * chains of the transcendental formulas faster that way than one vector
+ * after the other. OpenCL C has no such types; they are declared here,
+ * and the builtins the kernels call on realv are routed through
+ * overloads that split a value into halves (.lo, .hi) down to 16 lanes.
+ * The routing is by macro, defined after the overloads that call the
+ * builtins, so the builtins themselves are never redeclared. Float
+ * compute types only. */
 #if !defined(__clang__) || CLACT_REAL_IS_DOUBLE
-#error "CLACT_VEC 32 needs clang vector extensions and a float compute type"
+#error "CLACT_VEC 32 and 64 need clang vector extensions and a float compute type"
 #endif
-#define CLACT_W_TYPES(t) typedef t CLACT_CAT(clact_, CLACT_CAT(t, 32)) __attribute__((ext_vector_type(32)));
+#define CLACT_W_TYPES(t)                                                                              \
+    typedef t CLACT_CAT(clact_, CLACT_CAT(t, 32)) __attribute__((ext_vector_type(32)));            \
+    typedef t CLACT_CAT(clact_, CLACT_CAT(t, 64)) __attribute__((ext_vector_type(64)));
 CLACT_W_TYPES(float)
 CLACT_W_TYPES(int)
 CLACT_W_TYPES(uint)
@@ -104,47 +108,38 @@ CLACT_W_TYPES(ushort)
 #define convert_clact_float32(x) __builtin_convertvector((x), clact_float32)
 #define convert_clact_uint32(x) __builtin_convertvector((x), clact_uint32)
 #define convert_clact_ushort32(x) __builtin_convertvector((x), clact_ushort32)
+#define as_clact_float64(x) __builtin_astype((x), clact_float64)
+#define as_clact_int64(x) __builtin_astype((x), clact_int64)
+#define as_clact_uint64(x) __builtin_astype((x), clact_uint64)
+#define as_clact_ushort64(x) __builtin_astype((x), clact_ushort64)
+#define convert_clact_float64(x) __builtin_convertvector((x), clact_float64)
+#define convert_clact_uint64(x) __builtin_convertvector((x), clact_uint64)
+#define convert_clact_ushort64(x) __builtin_convertvector((x), clact_ushort64)
 #if CLACT_HAS_FP64 /* prelu's weight-gradient sums */
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 CLACT_W_TYPES(double)
 CLACT_W_TYPES(long)
 #define convert_clact_double32(x) __builtin_convertvector((x), clact_double32)
 #define convert_clact_long32(x) __builtin_convertvector((x), clact_long32)
+#define convert_clact_double64(x) __builtin_convertvector((x), clact_double64)
+#define convert_clact_long64(x) __builtin_convertvector((x), clact_long64)
 #endif
 
 #define CLACT_W_OVL inline __attribute__((overloadable, always_inline))
-/* f for each scalar type T (the builtin itself) and for 32 float lanes */
+/* f for each scalar type T: the builtin itself */
 #define CLACT_W_1(f, T) CLACT_W_OVL T clact_w_##f(T a) { return f(a); }
 #define CLACT_W_2(f, T) CLACT_W_OVL T clact_w_##f(T a, T b) { return f(a, b); }
 #define CLACT_W_3(f, T) CLACT_W_OVL T clact_w_##f(T a, T b, T c) { return f(a, b, c); }
-#define CLACT_W_1V(f) \
-    CLACT_W_OVL clact_float32 clact_w_##f(clact_float32 a) { return (clact_float32)(f(a.lo), f(a.hi)); }
-#define CLACT_W_2V(f)                                                                                   \
-    CLACT_W_OVL clact_float32 clact_w_##f(clact_float32 a, clact_float32 b)                             \
-    {                                                                                                   \
-        return (clact_float32)(f(a.lo, b.lo), f(a.hi, b.hi));                                           \
-    }
 CLACT_W_3(fma, float)
-CLACT_W_OVL clact_float32 clact_w_fma(clact_float32 a, clact_float32 b, clact_float32 c)
-{
-    return (clact_float32)(fma(a.lo, b.lo, c.lo), fma(a.hi, b.hi, c.hi));
-}
 CLACT_W_1(fabs, float)
-CLACT_W_1V(fabs)
 CLACT_W_2(fmax, float)
-CLACT_W_2V(fmax)
 CLACT_W_2(fmin, float)
-CLACT_W_2V(fmin)
 CLACT_W_2(copysign, float)
-CLACT_W_2V(copysign)
 CLACT_W_OVL int clact_w_isnan(float a) { return isnan(a); }
-CLACT_W_OVL clact_int32 clact_w_isnan(clact_float32 a) { return a != a; }
 CLACT_W_2(min, int)
 CLACT_W_2(min, uint)
 CLACT_W_2(min, long)
 CLACT_W_2(min, ulong)
-CLACT_W_OVL clact_int32 clact_w_min(clact_int32 a, clact_int32 b) { return a < b ? a : b; }
-CLACT_W_OVL int clact_w_all(clact_int32 c) { return all(c.lo) && all(c.hi); }
 #if CLACT_HAS_FP64
 CLACT_W_3(fma, double)
 CLACT_W_1(fabs, double)
@@ -152,6 +147,19 @@ CLACT_W_2(fmax, double)
 CLACT_W_2(fmin, double)
 CLACT_W_OVL int clact_w_isnan(double a) { return isnan(a); }
 #endif
+/* float lanes V (int lanes I): f on the two halves, by P##f (P empty: the
+ * builtins on 16 lanes; clact_w_: the overloads on 32) */
+#define CLACT_W_SPLIT(V, I, P)                                                                           \
+    CLACT_W_OVL V clact_w_fma(V a, V b, V c) { return (V)(P##fma(a.lo, b.lo, c.lo), P##fma(a.hi, b.hi, c.hi)); } \
+    CLACT_W_OVL V clact_w_fabs(V a) { return (V)(P##fabs(a.lo), P##fabs(a.hi)); }                         \
+    CLACT_W_OVL V clact_w_fmax(V a, V b) { return (V)(P##fmax(a.lo, b.lo), P##fmax(a.hi, b.hi)); }         \
+    CLACT_W_OVL V clact_w_fmin(V a, V b) { return (V)(P##fmin(a.lo, b.lo), P##fmin(a.hi, b.hi)); }         \
+    CLACT_W_OVL V clact_w_copysign(V a, V b) { return (V)(P##copysign(a.lo, b.lo), P##copysign(a.hi, b.hi)); } \
+    CLACT_W_OVL I clact_w_isnan(V a) { return a != a; }                                                  \
+    CLACT_W_OVL I clact_w_min(I a, I b) { return a < b ? a : b; }                                        \
+    CLACT_W_OVL int clact_w_all(I c) { return P##all(c.lo) && P##all(c.hi); }
+CLACT_W_SPLIT(clact_float32, clact_int32, )
+CLACT_W_SPLIT(clact_float64, clact_int64, clact_w_)
 /* from here on (the implementation may have macros of these names) */
 #undef fma
 #undef fabs
@@ -318,6 +326,9 @@ inline realv clact_ldv(const global store_t *p, size_t i)
 #if CLACT_VEC == 32
     const global half *h = (const global half *)(p + i);
     return (realv)(vload_half16(0, h), vload_half16(0, h + 16));
+#elif CLACT_VEC == 64
+    const global half *h = (const global half *)(p + i);
+    return (realv)(vload_half16(0, h), vload_half16(0, h + 16), vload_half16(0, h + 32), vload_half16(0, h + 48));
 #else
     return CLACT_CAT(vload_half, CLACT_VEC)(0, (const global half *)(p + i));
 #endif
@@ -343,8 +354,10 @@ inline u16v clact_bf16_pack(realv f)
     return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15);
 #elif CLACT_VEC == 16
     return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-#else
+#elif CLACT_VEC == 32
     return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63);
+#else
+    return __builtin_shufflevector(w, w, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63, 65, 67, 69, 71, 73, 75, 77, 79, 81, 83, 85, 87, 89, 91, 93, 95, 97, 99, 101, 103, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 127);
 #endif
 }
 #endif
@@ -395,17 +408,28 @@ inline void clact_stv(global store_t *p, size_t i, realv v)
  * streaming store makes the branches differ. */
 #define CLACT_KEEP_STORE() __asm__ __volatile__("")
 /* A streaming store moves at most one 64-byte register: a wider vector
- * (CLACT_VEC 32 of float) is stored as 64-byte pieces, each aligned. */
+ * (CLACT_VEC 32 or 64) is stored as 64-byte pieces, each aligned. */
 #define CLACT_NT_BYTES (sizeof(clact_rawv) < 64 ? sizeof(clact_rawv) : 64)
 inline int clact_aligned(const global store_t *p, size_t i)
 {
     return ((size_t)(p + i) & (CLACT_NT_BYTES - 1)) == 0;
 }
+#if CLACT_VEC >= 32 && CLACT_DTYPE == 0
+typedef float16 clact_ntp_t; /* the 64-byte piece */
+#elif CLACT_VEC == 64
+typedef clact_ushort32 clact_ntp_t;
+#endif
+#define CLACT_NT_PART(v, k) __builtin_nontemporal_store((v), (global clact_ntp_t *)(p + i + (k) * (CLACT_VEC / 4)))
 inline void clact_nt_store(global store_t *p, size_t i, clact_rawv r)
 {
-#if CLACT_VEC == 32 && CLACT_DTYPE == 0
-    __builtin_nontemporal_store(r.lo, (global float16 *)(p + i));
-    __builtin_nontemporal_store(r.hi, (global float16 *)(p + i + 16));
+#if CLACT_VEC == 64 && CLACT_DTYPE == 0 /* 256 bytes */
+    CLACT_NT_PART(r.lo.lo, 0);
+    CLACT_NT_PART(r.lo.hi, 1);
+    CLACT_NT_PART(r.hi.lo, 2);
+    CLACT_NT_PART(r.hi.hi, 3);
+#elif CLACT_VEC >= 32 && (CLACT_VEC == 64 || CLACT_DTYPE == 0) /* 128 bytes */
+    CLACT_NT_PART(r.lo, 0);
+    CLACT_NT_PART(r.hi, 2);
 #else
     __builtin_nontemporal_store(r, (global clact_rawv *)(p + i));
 #endif

@@ -365,7 +365,7 @@ START_TEST(tuning_overrides)
     for (int d = 0; d < 4; ++d) {
         ck_assert_int_eq(clact_context_launch(ctx, (clact_dtype)d, &tuned[d], &tuned_local[d]), CLACT_SUCCESS);
         const unsigned v = tuned[d];
-        ck_assert(v == 1 || v == 2 || v == 4 || v == 8 || v == 16 || (v == 32 && cpu && d != CLACT_F64));
+        ck_assert(v == 1 || v == 2 || v == 4 || v == 8 || v == 16 || ((v == 32 || v == 64) && cpu && d != CLACT_F64));
     }
     clact_context_destroy(ctx);
     tuning_file(dir, path, sizeof path);
@@ -386,7 +386,7 @@ START_TEST(tuning_overrides)
     /* hand-written overrides: valid ones are taken, the rest ignored */
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
-    fprintf(f, "# test\nf32 2 64\nf16 3 64\nbf16 32 64\nf64 32 64\n");
+    fprintf(f, "# test\nf32 2 64\nf16 3 64\nbf16 32 64\nf64 64 64\n");
     fclose(f);
     ck_assert_int_eq(clact_context_create(&ctx, getenv("CLACT_TEST_DEVICE")), CLACT_SUCCESS);
     unsigned v;
@@ -401,7 +401,7 @@ START_TEST(tuning_overrides)
     else ck_assert_uint_ne(v, 32);
     if (f64) {
         clact_context_launch(ctx, CLACT_F64, &v, &l);
-        ck_assert_uint_ne(v, 32); /* for the float types only */
+        ck_assert_uint_ne(v, 64); /* for the float types only */
         ck_assert_uint_ne(l, 64);
     }
     clact_context_destroy(ctx);
