@@ -226,7 +226,9 @@ CLACT_API clact_status clact_context_cache_stats(const clact_context *ctx, clact
  * starts with them (tuning-<hash>.txt; delete it to return to the built-in
  * table). n = 0 picks 2^24. Takes seconds to minutes. */
 CLACT_API clact_status clact_tune(clact_context *ctx, size_t n, int save);
-/* The launch parameters ctx uses for dtype t. */
+/* The launch parameters ctx uses for dtype t (on CPUs, float32 ops other
+ * than gelu, gelu_tanh, mish and softplus take at most 16 elements per
+ * work-item). */
 CLACT_API clact_status clact_context_launch(const clact_context *ctx, clact_dtype t, unsigned *vec, size_t *local);
 
 /* ---- dense layer (matrix products by CLBlast) ---------------------------

@@ -142,7 +142,9 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
         *out = *slot;
         return CLACT_SUCCESS;
     }
-    const clact_launch *l = &ctx->launch[v->dtype];
+    clact_launch launch = ctx->launch[v->dtype];
+    launch.vec = clact__op_vec(ctx, v->op, v->dtype);
+    const clact_launch *l = &launch;
     char options[1024], what[128];
     clact__build_options(ctx, v, l, options, sizeof options);
     snprintf(what, sizeof what, "%s/%s%s", clact__ops[v->op].name, clact_dtype_name(v->dtype),

@@ -23,15 +23,30 @@ static int vec_ok(unsigned v, int dtype, cl_device_type type)
     return v == 1 || v == 2 || v == 4 || v == 8 || v == 16;
 }
 
+/* The width an op's program is built with. Widths above 16 pay off where
+ * the formulas, not memory, set the speed: on PoCL (2-core Zen 5) float32
+ * relu's backward fell from 1.00 to 0.82-0.90 of copy at 64 and elu, silu,
+ * sigmoid and tanh lost 5-20% at full size, while gelu, gelu_tanh, mish and
+ * softplus gained 10-30%. So float32 ops other than those four stay at 16
+ * (the copy, built with relu's program, too). The 16-bit kernels do twice
+ * the work per byte and gain from the table's width throughout. */
+unsigned clact__op_vec(const clact_context *ctx, clact_op op, clact_dtype t)
+{
+    const unsigned v = ctx->launch[t].vec;
+    if (v <= 16 || t != CLACT_F32) return v;
+    const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
+    return heavy ? v : 16;
+}
+
 /* first match wins; the last row is the default. PoCL gets a fixed
  * work-group size although it picks a good one itself: it compiles a
  * kernel once per work-group size, and the one it picks follows the
  * global size, so every new tensor size cost a code generation (0.1-1 s);
  * 256 is as fast for large and small tensors and needs two. Its float
- * kernels take 64 elements per work-item, four AVX-512 vectors in flight:
- * in cache, against one vector, float32 transcendental formulas run
- * 10-30% faster and the 16-bit kernels 20-45% (their conversions too),
- * the piecewise-linear ones as fast. */
+ * kernels take 64 elements per work-item, four AVX-512 vectors in flight
+ * (see clact__op_vec for the float32 ops that stay at 16): in cache,
+ * against one vector, the heavy float32 formulas run 10-30% faster and the
+ * 16-bit kernels 20-45% (their conversions too). */
 static const tuning_row table[] = {
     {"NVIDIA", CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256},
     {"Portable Computing Language", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256},
