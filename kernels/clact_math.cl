@@ -370,11 +370,19 @@ CLACT_INLINE realv clact_gelu_h(realv ac, realv *q)
     *q = (h + h) - 1.0f; /* (a - 2)/(a + 2), one rounding; adds, not multiplies */
     return h;
 }
+/* -a^2/2 = s + *sl exactly (one product) */
+CLACT_INLINE realv clact_gelu_s(realv ac, realv *sl)
+{
+    const realv hs = -0.5f * ac;
+    const realv s = ac * hs;
+    *sl = fma(ac, hs, -s);
+    return s;
+}
 /* e^(-a^2/2) 2^EXPB = sc (1 + em) */
 CLACT_INLINE realv clact_gelu_e(realv ac, realv *em)
 {
-    const realv hs = -0.5f * ac; /* exact: -a^2/2 = s + sl, one product */
-    const realv s = ac * hs, sl = fma(ac, hs, -s);
+    realv sl;
+    const realv s = clact_gelu_s(ac, &sl);
     return clact_expb2(s, sl, em);
 }
 CLACT_INLINE realv clact_ncdf_tail(realv a)
@@ -392,9 +400,8 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
     const realv hi = fma(A, q4, fma(B, q2, C));
     const realv mid = fma(hi, q4, fma(D, q2, E));
     const realv p = fma(mid, q2, F) + 6.724079847e-01f;
-    const realv hs = -0.5f * ac; /* exact: -a^2/2 = s + sl, one product */
-    const realv s = ac * hs, sl = fma(ac, hs, -s);
-    realv em;
+    realv sl, em;
+    const realv s = clact_gelu_s(ac, &sl);
     const realv hk = h * clact_exp2(s, sl, &em); /* exact, or subnormal as the result */
     return fma(hk, p, hk * p * em);
 }

@@ -58,8 +58,6 @@ typedef struct clact_program {
     unsigned   vec;   /* elements per work-item */
     size_t     local; /* work-group size, 0 = runtime's choice */
 } clact_program;
-/* elements per work-item of op's programs for dtype t (tuning.c) */
-unsigned clact__op_vec(const clact_context *ctx, clact_op op, clact_dtype t);
 /* vectors per work-item of the prelu and crelu kernels (-DCLACT_CH_WPT) */
 #define clact__ch_wpt(ctx) (((ctx)->type & CL_DEVICE_TYPE_CPU) ? 4u : 1u)
 
@@ -69,6 +67,8 @@ typedef struct clact_launch {
     size_t   local;
     cl_ulong stream_min; /* calls of at least this many elements store around the cache; 0 never */
 } clact_launch;
+/* the launch parameters of op's programs for dtype t (tuning.c) */
+clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype t);
 
 struct clact_context {
     cl_context       context;

@@ -142,8 +142,7 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
         *out = *slot;
         return CLACT_SUCCESS;
     }
-    clact_launch launch = ctx->launch[v->dtype];
-    launch.vec = clact__op_vec(ctx, v->op, v->dtype);
+    const clact_launch launch = clact__op_launch(ctx, v->op, v->dtype);
     const clact_launch *l = &launch;
     char options[1024], what[128];
     clact__build_options(ctx, v, l, options, sizeof options);

@@ -61,7 +61,8 @@ clact_status clact__dense_program(clact_context *ctx, int op, clact_dtype dt, in
     v.op = identity ? CLACT_OP_RELU : (clact_op)op;
     v.dtype = dt;
     v.from_y = identity ? 0 : from_y;
-    const clact_launch *l = &ctx->launch[dt];
+    const clact_launch launch = clact__op_launch(ctx, v.op, dt);
+    const clact_launch *l = &launch;
     char options[1200], what[128];
     clact__build_options(ctx, &v, l, options, 1024);
     const size_t n = strlen(options);

@@ -16,26 +16,28 @@ typedef struct tuning_row {
 
 /* Elements per work-item: 1-16 everywhere; 32 and 64 (two and four
  * 16-lane vectors, see clact_types.cl) for the float compute types on CPU
- * devices whose compiler is clang. */
+ * devices. Those widths need clang's vector extensions (PoCL); elsewhere
+ * the kernel build stops with an #error, reported as CLACT_ERR_BUILD. */
 static int vec_ok(unsigned v, int dtype, cl_device_type type)
 {
     if (v == 32 || v == 64) return dtype != CLACT_F64 && (type & CL_DEVICE_TYPE_CPU);
     return v == 1 || v == 2 || v == 4 || v == 8 || v == 16;
 }
 
-/* The width an op's program is built with. Widths above 16 pay off where
+/* The launch parameters an op's programs are built with (elementwise and
+ * dense): dtype t's, at a width that suits the op. Widths above 16 pay off where
  * the formulas, not memory, set the speed: on PoCL (2-core Zen 5) float32
  * relu's backward fell from 1.00 to 0.82-0.90 of copy at 64 and elu, silu,
  * sigmoid and tanh lost 5-20% at full size, while gelu, gelu_tanh, mish and
  * softplus gained 10-30%. So float32 ops other than those four stay at 16
  * (the copy, built with relu's program, too). The 16-bit kernels do twice
  * the work per byte and gain from the table's width throughout. */
-unsigned clact__op_vec(const clact_context *ctx, clact_op op, clact_dtype t)
+clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype t)
 {
-    const unsigned v = ctx->launch[t].vec;
-    if (v <= 16 || t != CLACT_F32) return v;
+    clact_launch l = ctx->launch[t];
     const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
-    return heavy ? v : 16;
+    if (l.vec > 16 && t == CLACT_F32 && !heavy) l.vec = 16;
+    return l;
 }
 
 /* first match wins; the last row is the default. PoCL gets a fixed
@@ -44,7 +46,7 @@ unsigned clact__op_vec(const clact_context *ctx, clact_op op, clact_dtype t)
  * global size, so every new tensor size cost a code generation (0.1-1 s);
  * 256 is as fast for large and small tensors and needs two. Its float
  * kernels take 64 elements per work-item, four AVX-512 vectors in flight
- * (see clact__op_vec for the float32 ops that stay at 16): in cache,
+ * (see clact__op_launch for the float32 ops that stay at 16): in cache,
  * against one vector, the heavy float32 formulas run 10-30% faster and the
  * 16-bit kernels 20-45% (their conversions too). */
 static const tuning_row table[] = {
