@@ -342,7 +342,7 @@ CLACT_INLINE realv clact_tanh(realv x)
  *   Phi(-a) = phi(a) M(a),  phi(a) = e^(-a^2/2)/sqrt(2 pi),  M = Mills ratio.
  * With q = (a-2)/(a+2) in [-1, 0.76] (a in [0, 14.7]), (a+2) M(a)/sqrt(2 pi)
  * is a smooth function of q, a degree-11 polynomial P(q) (fit 3.8e-9,
- * constant term in two pieces, Estrin's scheme), so
+ * constant term in two pieces), so
  *   a Phi(-a) = e^(-a^2/2) P(q) h,  h = a/(a+2).
  * The tail is computed directly, never as 1 - erf(.), and keeps its
  * relative accuracy down to the subnormals (gelu(-10) = -7.6e-23).
@@ -390,16 +390,20 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
     const realv ac = a > 14.7f ? 14.7f : a;
     realv q;
     const realv h = clact_gelu_h(ac, &q);
-    const realv q2 = q * q, q4 = q2 * q2;
-    const realv A = fma(CLACT_K(-6.439759454e-05f), q, CLACT_K(-1.486583642e-04f));
-    const realv B = fma(CLACT_K(1.305229525e-04f), q, CLACT_K(8.355433238e-04f));
-    const realv C = fma(CLACT_K(8.253731648e-04f), q, CLACT_K(-1.950961305e-03f));
-    const realv D = fma(CLACT_K(-6.735051982e-03f), q, CLACT_K(-4.698777047e-04f));
-    const realv E = fma(CLACT_K(3.671946377e-02f), q, CLACT_K(2.879737876e-02f));
-    const realv F = fma(CLACT_K(-3.314044774e-01f), q, CLACT_K(2.010924582e-08f));
-    const realv hi = fma(A, q4, fma(B, q2, C));
-    const realv mid = fma(hi, q4, fma(D, q2, E));
-    const realv p = fma(mid, q2, F) + 6.724079847e-01f;
+    /* Horner's scheme: 11 multiply-adds where Estrin's takes 14
+     * instructions. A CPU has the wide work-item's other lanes to fill the
+     * longer chain, and a GPU is far from compute bound. */
+    realv u = fma(CLACT_K(-6.439759454e-05f), q, CLACT_K(-1.486583642e-04f));
+    u = fma(u, q, CLACT_K(1.305229525e-04f));
+    u = fma(u, q, CLACT_K(8.355433238e-04f));
+    u = fma(u, q, CLACT_K(8.253731648e-04f));
+    u = fma(u, q, CLACT_K(-1.950961305e-03f));
+    u = fma(u, q, CLACT_K(-6.735051982e-03f));
+    u = fma(u, q, CLACT_K(-4.698777047e-04f));
+    u = fma(u, q, CLACT_K(3.671946377e-02f));
+    u = fma(u, q, CLACT_K(2.879737876e-02f));
+    u = fma(u, q, CLACT_K(-3.314044774e-01f));
+    const realv p = fma(u, q, CLACT_K(2.010924582e-08f)) + 6.724079847e-01f;
     realv sl, em;
     const realv s = clact_gelu_s(ac, &sl);
     const realv hk = h * clact_exp2(s, sl, &em); /* exact, or subnormal as the result */
