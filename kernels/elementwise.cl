@@ -197,7 +197,8 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
 
 /* Weight gradient, pass 1: work-group g handles channel g / P, chunk g % P
  * of the channel's outer*inner positions; each work-item sums a strided
- * share, then a fixed-order tree. With want_dx it also writes the input
+ * share, then a fixed-order tree (CLACT_RED_LOCAL > 1; CPUs run one item
+ * per group, whose sum is the group's). With want_dx it also writes the input
  * gradient dx = dy * prelu'(x) of the positions it visits (every element
  * once): one pass over x and dy instead of two when the channel's blocks
  * are long enough for vector access. Deterministic for a given (shape, local
@@ -223,7 +224,9 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
                                    global acc_t *partial, const global store_t *w, global store_t *dx,
                                    ulong dx_off, int want_dx)
 {
+#if CLACT_RED_LOCAL > 1
     local acc_t sh[CLACT_RED_LOCAL];
+#endif
     const size_t g = get_group_id(0), l = get_local_id(0);
     const size_t c = g / P, p = g % P, m = outer * inner;
     x += x_off;
@@ -300,6 +303,7 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
     acc_t s = a0;
     for (int k = 0; k < CLACT_VEC; ++k) s += ua.a[k];
 #endif
+#if CLACT_RED_LOCAL > 1
     sh[l] = s;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (size_t h = CLACT_RED_LOCAL / 2; h > 0; h >>= 1) {
@@ -307,6 +311,9 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     if (l == 0) partial[g] = sh[0];
+#else
+    partial[g] = s; /* one item per group (CPUs, see clact__tuning_init) */
+#endif
 }
 
 /* pass 2: one work-item per channel sums its P partials in order */

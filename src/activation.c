@@ -232,9 +232,9 @@ static clact_status prelu_dweight(clact_context *ctx, clact_program *p, const ca
                                   cl_uint n_wait, const cl_event *wait, cl_event *ev)
 {
     const size_t L = ctx->red_local, m = k->outer * k->inner;
-    /* positions per work-group: on a CPU a work-item runs its piece alone,
-     * so longer pieces amortize its start and the group's reduction */
-    const size_t per_group = L * p->vec * ((ctx->type & CL_DEVICE_TYPE_CPU) ? 32 : 8);
+    /* positions per work-group: on a CPU (one item per group unless
+     * CLACT_RED_LOCAL says otherwise) enough to amortize a group's start */
+    const size_t per_group = (ctx->type & CL_DEVICE_TYPE_CPU) ? 16384 : L * p->vec * 8;
     size_t P = (m + per_group - 1) / per_group;
     if (P < 1) P = 1;
     if (P > 1024) P = 1024;
