@@ -3,6 +3,7 @@
  * gradients from y, finite differences in double, in-place dx == dy, the
  * prelu weight gradient (accuracy and determinism) and crelu's fold of the
  * doubled axis. */
+#define _POSIX_C_SOURCE 200809L /* setenv, strdup */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -443,6 +444,64 @@ START_TEST(test_prelu_dweight_large)
 }
 END_TEST
 
+/* the weight gradient's work-group size, CLACT_RED_LOCAL: one item per
+ * group (CPUs' default), or a tree in local memory (GPUs' default, 256);
+ * each gives the sum, and a value that is not a power of two up to 1024
+ * is ignored (the device's default, bit for bit). 3 channels of 60033
+ * positions: several groups per channel either way. */
+START_TEST(test_prelu_dweight_group_sizes)
+{
+    const size_t outer = 3, C = 3, inner = 20011, n = outer * C * inner;
+    double *x = tu_random(CLACT_F32, n, -3, 3, 4101), *dy = tu_random(CLACT_F32, n, -1, 1, 4102);
+    double *w = tu_random(CLACT_F32, C, -1, 1, 4103);
+    long double want[3], mag[3];
+    dweight_ref(x, dy, outer, C, inner, want, mag);
+    const size_t shape[3] = {outer, C, inner};
+    const clact_tensor t = tu_tensor(CLACT_F32, 3, shape);
+    const clact_activation a = tu_act(CLACT_OP_PRELU);
+    cl_mem bx = tu_upload(CLACT_F32, x, n), bdy = tu_upload(CLACT_F32, dy, n), bw = tu_upload(CLACT_F32, w, C);
+    cl_mem bdx = tu_buffer_n(CLACT_F32, n), bdw = tu_buffer_n(CLACT_F32, C);
+    static const char *const vals[] = {NULL, "1", "64", "256", "3", "0", "2048", "many"};
+    enum { NV = sizeof vals / sizeof vals[0] };
+    uint32_t bits[NV][3];
+    const char *env = getenv("CLACT_RED_LOCAL");
+    char *saved = env ? tu_keep(strdup(env)) : NULL;
+    for (size_t v = 0; v < NV; ++v) {
+        if (vals[v])
+            setenv("CLACT_RED_LOCAL", vals[v], 1);
+        else
+            unsetenv("CLACT_RED_LOCAL");
+        clact_context *ctx = NULL;
+        TU_ASSERT_OK(clact_context_from_queue(&ctx, tu_queue()));
+        tu_fill_bytes(bdw, C * 4, 0xAB);
+        cl_event ev = NULL;
+        TU_ASSERT_OK(clact_backward(ctx, &a, &t, CLACT_FROM_X, bx, 0, bdy, 0, bdx, 0, bw, bdw, 0, NULL, &ev));
+        TU_CL_OK(clWaitForEvents(1, &ev));
+        clReleaseEvent(ev);
+        clact_context_destroy(ctx);
+        tu_read_bytes(bdw, 0, bits[v], sizeof bits[v]);
+        for (size_t c = 0; c < C; ++c) {
+            float g;
+            memcpy(&g, &bits[v][c], sizeof g);
+            ck_assert_msg(fabsl((long double)g - want[c]) <= 1e-5L * fabsl(want[c]) + 1e-6L * mag[c],
+                          "CLACT_RED_LOCAL=%s: dweight[%zu] = %.9g, want %.12Lg", vals[v] ? vals[v] : "(unset)", c,
+                          (double)g, want[c]);
+        }
+        if (v >= 4)
+            ck_assert_msg(!memcmp(bits[v], bits[0], sizeof bits[0]), "CLACT_RED_LOCAL=%s was not ignored", vals[v]);
+    }
+    if (saved)
+        setenv("CLACT_RED_LOCAL", saved, 1);
+    else
+        unsetenv("CLACT_RED_LOCAL");
+    tu_release(bx);
+    tu_release(bdy);
+    tu_release(bw);
+    tu_release(bdx);
+    tu_release(bdw);
+}
+END_TEST
+
 /* dweight on other axes and with one shared weight; the in-place dx == dy
  * case must still see dy for the weight gradient. */
 START_TEST(test_prelu_dweight_axes)
@@ -666,6 +725,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_backward_inplace, 0, tu_ncfgs);
     tcase_add_test(tc, test_prelu_dweight_large);
     tcase_add_test(tc, test_prelu_dweight_axes);
+    tcase_add_test(tc, test_prelu_dweight_group_sizes);
     tcase_add_test(tc, test_prelu_dweight_dtypes);
     tcase_add_test(tc, test_prelu_dweight_optional_and_empty);
     tcase_add_test(tc, test_crelu_backward_shapes);
