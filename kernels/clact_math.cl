@@ -390,9 +390,9 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
     const realv ac = a > 14.7f ? 14.7f : a;
     realv q;
     const realv h = clact_gelu_h(ac, &q);
-    /* Horner's scheme: 11 multiply-adds where Estrin's takes 14
-     * instructions. A CPU has the wide work-item's other lanes to fill the
-     * longer chain, and a GPU is far from compute bound. */
+    /* Horner's scheme: 11 multiply-adds where Estrin's takes 13 (two
+     * multiplies for q^2 and q^4). A CPU has the wide work-item's other
+     * lanes to fill the longer chain, and a GPU is far from compute bound. */
     realv u = fma(CLACT_K(-6.439759454e-05f), q, CLACT_K(-1.486583642e-04f));
     u = fma(u, q, CLACT_K(1.305229525e-04f));
     u = fma(u, q, CLACT_K(8.355433238e-04f));
