@@ -26,9 +26,9 @@ static int vec_ok(unsigned v, int dtype, cl_device_type type)
 
 /* The launch parameters an op's programs are built with (elementwise and
  * dense): dtype t's, at a width that suits the op. Widths above 16 pay off where
- * the formulas, not memory, set the speed: on PoCL (2-core Zen 5) float32
- * relu's backward fell from 1.00 to 0.82-0.90 of copy at 64 and elu, silu,
- * sigmoid and tanh lost 5-20% at full size, while gelu, gelu_tanh, mish and
+ * the formulas, not memory, set the speed: on PoCL (2-core Zen 5) at full
+ * size, float32 relu, elu, silu, sigmoid and tanh (and the copy) moved 5-20%
+ * fewer bytes per second at 64 than at 16, while gelu, gelu_tanh, mish and
  * softplus gained 10-30%. So float32 ops other than those four stay at 16
  * (the copy, built with relu's program, too). The 16-bit kernels do twice
  * the work per byte and gain from the table's width throughout. */
