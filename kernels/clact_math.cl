@@ -293,9 +293,10 @@ CLACT_INLINE realv clact_log1p_ratio(realv e)
 #if !CLACT_LOWP
 /* log1p(e) for e in [0, 1] as 2 atanh(s), s = e/(2 + e) in [0, 1/3]:
  * 2s + 2s w G(w), w = s^2, G(w) = (atanh(s)/s - 1)/w of degree 4 (relative
- * fit 1e-8, which the factor w G/(1 + w G) <= 0.04 shrinks to 1e-9). The
- * division runs beside the multiply-adds on a CPU (its own unit), so this
- * costs 7 of them where clact_log1p_ratio and the product with e cost 14.
+ * fit 1e-8, which the factor w G/(1 + w G) <= 0.04 shrinks to 1e-9): 7
+ * multiply-adds and a division, which costs a CPU about one more (a Zen 5
+ * runs it beside them, but not for free), where clact_log1p_ratio and the
+ * product with e cost 14.
  * s is within about an ulp (one rounding in 2 + e, one in the quotient),
  * and so is the result: 2s dominates it and is exact. */
 CLACT_INLINE realv clact_log1p01(realv e)

@@ -142,10 +142,9 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
         *out = *slot;
         return CLACT_SUCCESS;
     }
-    const clact_launch launch = clact__op_launch(ctx, v->op, v->dtype);
-    const clact_launch *l = &launch;
+    const clact_launch l = clact__op_launch(ctx, v->op, v->dtype);
     char options[1024], what[128];
-    clact__build_options(ctx, v, l, options, sizeof options);
+    clact__build_options(ctx, v, &l, options, sizeof options);
     snprintf(what, sizeof what, "%s/%s%s", clact__ops[v->op].name, clact_dtype_name(v->dtype),
              v->from_y ? " from y" : "");
     cl_program prog;
@@ -157,8 +156,8 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
         return clact__fail(CLACT_ERR_OUT_OF_MEMORY, "out of memory");
     }
     p->program = prog;
-    p->vec = l->vec;
-    p->local = l->local;
+    p->vec = l.vec;
+    p->local = l.local;
     for (int k = 0; k < CLACT_K_COUNT; ++k) {
         cl_int err;
         p->kernel[k] = clCreateKernel(prog, clact__kernel_names[k], &err);

@@ -61,10 +61,9 @@ clact_status clact__dense_program(clact_context *ctx, int op, clact_dtype dt, in
     v.op = identity ? CLACT_OP_RELU : (clact_op)op;
     v.dtype = dt;
     v.from_y = identity ? 0 : from_y;
-    const clact_launch launch = clact__op_launch(ctx, v.op, dt);
-    const clact_launch *l = &launch;
+    const clact_launch l = clact__op_launch(ctx, v.op, dt);
     char options[1200], what[128];
-    clact__build_options(ctx, &v, l, options, 1024);
+    clact__build_options(ctx, &v, &l, options, 1024);
     const size_t n = strlen(options);
     snprintf(options + n, sizeof options - n, " -DCLACT_DENSE_PROGRAM=1%s",
              identity ? " -DCLACT_DENSE_IDENTITY=1" : "");
@@ -80,7 +79,7 @@ clact_status clact__dense_program(clact_context *ctx, int op, clact_dtype dt, in
         return clact__fail(CLACT_ERR_OUT_OF_MEMORY, "out of memory");
     }
     p->program = prog;
-    p->vec = l->vec;
+    p->vec = l.vec;
     /* the op-independent kernels are in the identity build only */
     for (int k = 0; k < (identity ? DK_COUNT : DK_STATS_COUNT); ++k) {
         cl_int err;
