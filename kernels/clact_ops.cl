@@ -529,15 +529,30 @@ CLACT_INLINE realv clact_fwd_hardsigmoid(realv x, realv p0, realv p1)
 }
 CLACT_INLINE realv clact_grad_hardsigmoid(realv x, realv p0, realv p1)
 {
-    return (x > -3 && x < 3) ? CLACT_SIXTH : CLACT_OR_NAN(x, 0);
+    return fabs(x) < 3 ? CLACT_SIXTH : CLACT_OR_NAN(x, 0);
 }
 
 /* ---- relu6, hardtanh: clip; gradient only strictly inside */
 CLACT_INLINE realv clact_fwd_relu6(realv x, realv p0, realv p1) { return x < 0 ? (realv)0 : (x > 6 ? (realv)6 : x); }
-CLACT_INLINE realv clact_grad_relu6(realv x, realv p0, realv p1) { return (x > 0 && x < 6) ? (realv)1 : CLACT_OR_NAN(x, 0); }
+CLACT_INLINE realv clact_grad_relu6(realv x, realv p0, realv p1)
+{
+    return CLACT_ASU(x) - 1 < CLACT_ASU(CLACT_K(6)) - 1 ? (realv)1 : CLACT_OR_NAN(x, 0);
+}
 
 CLACT_INLINE realv clact_fwd_hardtanh(realv x, realv lo, realv hi) { return x < lo ? lo : (x > hi ? hi : x); }
-CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi) { return (x > lo && x < hi) ? (realv)1 : CLACT_OR_NAN(x, 0); }
+/* float order as unsigned integer order: +x as is with the sign bit set,
+ * -x with all bits flipped (x + 0 first: -0 becomes +0, the two compare
+ * equal); NaN lies beyond +-inf */
+CLACT_INLINE uintv clact_okey(realv x)
+{
+    const realv z = x + 0;
+    return CLACT_ASU(z) ^ (CLACT_ASU(CLACT_ASI(z) >> (8 * sizeof(real) - 1)) | ((uintv)1 << (8 * sizeof(real) - 1)));
+}
+CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi)
+{
+    const uintv kl = clact_okey(lo), w = clact_okey(hi) - kl; /* lo <= hi: no wrap */
+    return clact_okey(x) - kl - 1 < (w == 0 ? w : w - 1) ? (realv)1 : CLACT_OR_NAN(x, 0);
+}
 
 /* ---- sigmoid: c/(c + c e^-x) (clact_logistic_rc); sigmoid' = e/(1+e)^2
  * with e = e^-|x| on both sides (no 1 - s). */

@@ -74,7 +74,7 @@ START_TEST(test_backward_all_inputs)
     double p[2];
     clact_activation a = tu_cfg_act(c, p);
     size_t n = 0;
-    double *x = tu_inputs(CLACT_F32, &a, TU_IN_NO_NAN, 2000u + (unsigned)_i, &n);
+    double *x = tu_inputs(CLACT_F32, &a, 0, 2000u + (unsigned)_i, &n);
     double *dy = make_dy(2 * n, 3000u + (unsigned)_i);
     tu_score s;
     tu_score_init(&s, BWD_TOL);
@@ -127,6 +127,30 @@ START_TEST(test_backward_kink_conventions)
         {CLACT_OP_HARDTANH, -1, 1, 1.0, 0.0},
         {CLACT_OP_HARDTANH, -2, 3, 2.5, 1.0},
         {CLACT_OP_HARDTANH, -2, 3, 3.0, 0.0},
+        /* the integer forms of the interval tests: zeros of either sign at
+         * the bounds, the smallest subnormals and floats next to them, an
+         * empty interval */
+        {CLACT_OP_RELU6, 0, 0, -0.0, 0.0},
+        {CLACT_OP_RELU6, 0, 0, 0x1p-149, 1.0},
+        {CLACT_OP_RELU6, 0, 0, -0x1p-149, 0.0},
+        {CLACT_OP_RELU6, 0, 0, 0x1.7ffffep+2, 1.0},
+        {CLACT_OP_RELU6, 0, 0, INFINITY, 0.0},
+        {CLACT_OP_HARDTANH, -0.0, 1, 0.0, 0.0},
+        {CLACT_OP_HARDTANH, 0.0, 1, -0.0, 0.0},
+        {CLACT_OP_HARDTANH, -1, -0.0, 0.0, 0.0},
+        {CLACT_OP_HARDTANH, -1, 0.0, -0.0, 0.0},
+        {CLACT_OP_HARDTANH, -0.0, 1, 0x1p-149, 1.0},
+        {CLACT_OP_HARDTANH, -1, 0.0, -0x1p-149, 1.0},
+        {CLACT_OP_HARDTANH, -3, -2, -0x1.000002p+1, 1.0},
+        {CLACT_OP_HARDTANH, -3, -2, -0x1.7ffffep+1, 1.0},
+        {CLACT_OP_HARDTANH, -3, -2, -1.0, 0.0},
+        {CLACT_OP_HARDTANH, -3, -2, -4.0, 0.0},
+        {CLACT_OP_HARDTANH, 0.5, 0.5, 0.5, 0.0},
+        {CLACT_OP_HARDTANH, 0.5, 0.5, 0x1.000002p-1, 0.0},
+        {CLACT_OP_HARDTANH, 0.5, 0.5, 0x1.fffffep-2, 0.0},
+        {CLACT_OP_HARDTANH, -1, 1, -INFINITY, 0.0},
+        {CLACT_OP_HARDSIGMOID, 0, 0, 0x1.7ffffep+1, 1.0 / 6.0},
+        {CLACT_OP_HARDSIGMOID, 0, 0, -0x1.7ffffep+1, 1.0 / 6.0},
         {CLACT_OP_HARDSIGMOID, 0, 0, -3.0, 0.0},
         {CLACT_OP_HARDSIGMOID, 0, 0, 3.0, 0.0},
         {CLACT_OP_HARDSIGMOID, 0, 0, 0.0, 1.0 / 6.0},
@@ -208,7 +232,7 @@ START_TEST(test_backward_from_y)
     clact_activation a = tu_act2(c->op, c->p0, 0);
     ck_assert_msg(ref_from_y_ok(a.op, a.param), "configuration must allow y");
     size_t n = 0;
-    double *x = tu_inputs(CLACT_F32, &a, TU_IN_NO_NAN, 4000u + (unsigned)_i, &n);
+    double *x = tu_inputs(CLACT_F32, &a, 0, 4000u + (unsigned)_i, &n);
     double *y = tu_alloc(n * sizeof(double)), *dx = tu_alloc(n * sizeof(double));
     ck_assert(y && dx);
     for (size_t i = 0; i < n; ++i) y[i] = ulp_to_dtype(CLACT_F32, ref_fwd(a.op, a.param, x[i]));
