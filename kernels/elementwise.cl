@@ -387,10 +387,12 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
     for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_crelu_fwd_vec(x, y, n, blk, i, s);
 }
 
-/* d/dx [relu(x), relu(-x)] . [dp, dn] = dp*(x>0) - dn*(x<0) */
+/* d/dx [relu(x), relu(-x)] . [dp, dn] = dp*(x>0) - dn*(x<0), both
+ * factors NaN for x NaN (one test for it) */
 inline realv clact_crelu_grad(realv v, realv gp, realv gn)
 {
-    return gp * clact_grad_relu(v, 0, 0) - gn * clact_grad_relu(-v, 0, 0);
+    const realv z = CLACT_OR_NAN(v, 0);
+    return gp * (v > 0 ? (realv)1 : z) - gn * (v < 0 ? (realv)1 : z);
 }
 
 inline void clact_crelu_bwd_vec(const global store_t *x, const global store_t *dy, global store_t *dx, size_t n,
