@@ -469,6 +469,23 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 #define clact_raw_stvs(p, i, r, s) CLACT_RAW_ST(p, i, r)
 #define clact_stvs(p, i, v, s) clact_stv(p, i, v)
 #endif
+
+/* Prefetch (CPUs, clang: PoCL): a call that streams its result (its data
+ * exceed the cache) also prefetches its inputs CLACT_PF_BYTES ahead. */
+#ifndef CLACT_PF_BYTES
+#define CLACT_PF_BYTES 0
+#endif
+#if CLACT_CPU && defined(__clang__) && CLACT_PF_BYTES > 0 && CLACT_STREAM_MIN > 0
+inline void clact_prefetch(const global store_t *p, size_t i, size_t n, int s)
+{
+    const size_t a = i + CLACT_PF_BYTES / sizeof(store_t);
+    if (s && a + CLACT_VEC <= n)
+        for (size_t b = 0; b < CLACT_VEC * sizeof(store_t); b += 64) __builtin_prefetch((const global char *)(p + a) + b);
+}
+#else
+#define clact_prefetch(p, i, n, s) ((void)0)
+#endif
+
 typedef union { realv v; real a[CLACT_VEC]; } clact_lanes;
 inline realv clact_ldt(const global store_t *p, size_t i, size_t m)
 {

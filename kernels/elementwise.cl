@@ -30,6 +30,7 @@ kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, u
     x += x_off;
     y += y_off;
     if (i + CLACT_VEC <= n) {
+        clact_prefetch(x, i, n, CLACT_STREAM(n));
         clact_stvs(y, i, CLACT_FWD(clact_ldv(x, i), p0, p1), CLACT_STREAM(n));
     } else if (i < n) {
         const size_t m = n - i;
@@ -45,6 +46,8 @@ kernel void clact_bwd(const global store_t *s, ulong s_off, const global store_t
     dy += dy_off;
     dx += dx_off;
     if (i + CLACT_VEC <= n) {
+        clact_prefetch(s, i, n, CLACT_STREAM(n));
+        clact_prefetch(dy, i, n, CLACT_STREAM(n));
         clact_stvs(dx, i, clact_ldv(dy, i) * CLACT_GRAD(clact_ldv(s, i), p0, p1), CLACT_STREAM(n));
     } else if (i < n) {
         const size_t m = n - i;
@@ -59,10 +62,12 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
     const size_t i = get_global_id(0) * CLACT_VEC;
     x += x_off;
     y += y_off;
-    if (i + CLACT_VEC <= n)
+    if (i + CLACT_VEC <= n) {
+        clact_prefetch(x, i, n, CLACT_STREAM(n));
         clact_raw_stvs(y, i, CLACT_RAW_LD(x, i), CLACT_STREAM(n));
-    else
+    } else {
         for (size_t j = i; j < n; ++j) y[j] = x[j];
+    }
 }
 
 /* ---- prelu: weight per channel; x viewed as [outer, C, inner] --------- */

@@ -66,6 +66,7 @@ typedef struct clact_launch {
     unsigned vec;
     size_t   local;
     cl_ulong stream_min; /* calls of at least this many elements store around the cache; 0 never */
+    unsigned pf_bytes;   /* those calls prefetch their inputs this far ahead; 0 never */
 } clact_launch;
 /* the launch parameters of op's programs for dtype t (tuning.c) */
 clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype t);
