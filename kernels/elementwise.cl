@@ -267,7 +267,14 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
             const realv xv = clact_ldv(x, idx), gv = clact_ldv(dy, idx);
             if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu(xv, wc, 0), CLACT_STREAM(m * C));
 #if CLACT_HAS_FP64
+#if CLACT_DTYPE == 1
+            /* two halves: at most 22 significant bits, magnitudes in
+             * [2^-48, 2^32], so the float product is exact; converted once.
+             * (Not bfloat16: its products can leave float's range.) */
+            const accv_t prod = CLACT_TO_ACCV(xv * gv);
+#else
             const accv_t prod = CLACT_TO_ACCV(xv) * CLACT_TO_ACCV(gv); /* exact */
+#endif
             a += CLACT_ACC_MASK(xv <= 0) ? prod : (accv_t)0;
 #else
             clact_lanes u;
