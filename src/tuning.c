@@ -37,6 +37,10 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
     clact_launch l = ctx->launch[t];
     const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
     if (l.vec > 16 && t == CLACT_F32 && !heavy) l.vec = 16;
+    /* the piecewise-linear ops (and the copy, built with relu's program)
+     * move their bytes without waiting on formulas: prefetching cost their
+     * backwards 2-3% (see clact__tuning_init) */
+    if (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) l.pf_bytes = 0;
     return l;
 }
 
@@ -95,7 +99,9 @@ void clact__tuning_init(clact_context *ctx)
      * memory-bound ops stayed at the copy's speed, and the copy, which
      * prefetches too, was no faster. 4 KiB did as well as 16 KiB or
      * better (gelu backward 0.95 against 0.94, mish backward 0.90 against
-     * 0.87). */
+     * 0.87). The piecewise-linear ops' backwards, though, lost 2-3% with
+     * it (relu 1.00 -> 0.97, relu6 0.97 -> 0.96, hardtanh 0.98 -> 0.95,
+     * medians of 4): clact__op_launch leaves them and the copy without. */
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
         ctx->launch[d].stream_min = cache / clact_dtype_size((clact_dtype)d);
         ctx->launch[d].pf_bytes = cache ? 4096 : 0;
