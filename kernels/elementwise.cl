@@ -62,12 +62,10 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
     const size_t i = get_global_id(0) * CLACT_VEC;
     x += x_off;
     y += y_off;
-    if (i + CLACT_VEC <= n) {
-        clact_prefetch(x, i, n, CLACT_STREAM(n));
+    if (i + CLACT_VEC <= n)
         clact_raw_stvs(y, i, CLACT_RAW_LD(x, i), CLACT_STREAM(n));
-    } else {
+    else
         for (size_t j = i; j < n; ++j) y[j] = x[j];
-    }
 }
 
 /* ---- prelu: weight per channel; x viewed as [outer, C, inner] --------- */
