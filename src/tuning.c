@@ -95,13 +95,12 @@ void clact__tuning_init(clact_context *ctx)
      * backward took about its time in cache plus the copy's. Prefetching
      * 16 KiB ahead (medians of 4 interleaved runs, as fractions of copy):
      * softplus 0.73 -> 0.94 forward and 0.80 -> 0.99 backward, mish
-     * backward 0.71 -> 0.89, gelu_tanh forward 0.60 -> 0.83; the
-     * memory-bound ops stayed at the copy's speed, and the copy, which
-     * prefetches too, was no faster. 4 KiB did as well as 16 KiB or
-     * better (gelu backward 0.95 against 0.94, mish backward 0.90 against
-     * 0.87). The piecewise-linear ops' backwards, though, lost 2-3% with
-     * it (relu 1.00 -> 0.97, relu6 0.97 -> 0.96, hardtanh 0.98 -> 0.95,
-     * medians of 4): clact__op_launch leaves them and the copy without. */
+     * backward 0.71 -> 0.89, gelu_tanh forward 0.60 -> 0.83. 4 KiB did
+     * as well as 16 KiB or better (gelu backward 0.95 against 0.94, mish
+     * backward 0.90 against 0.87). The copy was no faster with it, and the
+     * piecewise-linear ops' backwards lost 2-3% (relu 1.00 -> 0.97, relu6
+     * 0.97 -> 0.96, hardtanh 0.98 -> 0.95, medians of 4): clact__op_launch
+     * leaves them, and the copy built with relu's program, without. */
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
         ctx->launch[d].stream_min = cache / clact_dtype_size((clact_dtype)d);
         ctx->launch[d].pf_bytes = cache ? 4096 : 0;
