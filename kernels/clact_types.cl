@@ -471,7 +471,9 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 #endif
 
 /* Prefetch (CPUs, clang: PoCL): a call that streams its result (its data
- * exceed the cache) also prefetches its inputs CLACT_PF_BYTES ahead. */
+ * exceed the cache) also prefetches its inputs CLACT_PF_BYTES ahead. The
+ * host picks the distance per op (tuning.c): 0, no prefetch, for the
+ * piecewise-linear ops and the copy, and on GPUs. */
 #ifndef CLACT_PF_BYTES
 #define CLACT_PF_BYTES 0
 #endif
