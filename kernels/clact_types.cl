@@ -466,6 +466,7 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 }
 #else
 #define CLACT_STREAM(n) 0
+#define CLACT_KEEP_STORE() ((void)0)
 #define clact_raw_stvs(p, i, r, s) CLACT_RAW_ST(p, i, r)
 #define clact_stvs(p, i, v, s) clact_stv(p, i, v)
 #endif

@@ -374,7 +374,7 @@ clact_status clact_copy(clact_context *ctx, clact_dtype t, size_t n, cl_mem x, s
         cl_kernel kern = p->kernel[CLACT_K_COPY];
         SETARG(kern, 0, x); SETARG(kern, 1, xo); SETARG(kern, 2, y); SETARG(kern, 3, yo); SETARG(kern, 4, nn);
         if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-        else s = enqueue(ctx, kern, (n + p->vec - 1) / p->vec, p->local, n_wait, wait, done);
+        else s = enqueue(ctx, kern, (n + p->copy_vec - 1) / p->copy_vec, p->local, n_wait, wait, done);
     }
     pthread_mutex_unlock(&ctx->lock);
     return s;
