@@ -23,6 +23,10 @@
 #endif
 
 /* ---- plain elementwise ops ------------------------------------------- */
+/* the forward kernel prefetches too (clact_prefetch; the host says) */
+#ifndef CLACT_PF_FWD
+#define CLACT_PF_FWD 1
+#endif
 kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
                       ulong n, real p0, real p1)
 {
@@ -30,7 +34,7 @@ kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, u
     x += x_off;
     y += y_off;
     if (i + CLACT_VEC <= n) {
-        clact_prefetch(x, i, n, CLACT_STREAM(n));
+        if (CLACT_PF_FWD) clact_prefetch(x, i, n, CLACT_STREAM(n));
         clact_stvs(y, i, CLACT_FWD(clact_ldv(x, i), p0, p1), CLACT_STREAM(n));
     } else if (i < n) {
         const size_t m = n - i;

@@ -9,9 +9,11 @@
 
 typedef struct tuning_row {
     const char    *match;   /* substring of "platform / device"; NULL = any */
+    const char    *match2;  /* a second one; NULL = any */
     cl_device_type type;    /* 0 = any */
     unsigned       vec[CLACT_DTYPE_COUNT];
     size_t         local;
+    int            pl_bwd_pf; /* piecewise-linear backwards prefetch (clact__op_launch) */
 } tuning_row;
 
 /* Elements per work-item: 1-16 everywhere; 32 and 64 (two and four
@@ -38,9 +40,15 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
     const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
     if (l.vec > 16 && t == CLACT_F32 && !heavy) l.vec = 16;
     /* the piecewise-linear ops (and the copy, built with relu's program)
-     * move their bytes without waiting on formulas: prefetching cost their
-     * backwards 2-3% (see clact__tuning_init) */
-    if (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) l.pf_bytes = 0;
+     * move their bytes without waiting on formulas. Prefetching cost their
+     * backwards 2-3% on a Zen 5 (see clact__tuning_init); on a Xeon it cost
+     * their float32 forwards 12% and gave their backwards 5% in float32 and
+     * 7-16% in the 16-bit types. So per device (the table's pl_bwd_pf):
+     * no prefetching, or in the backward kernel only. */
+    if (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) {
+        if (ctx->pl_bwd_pf) l.pf_fwd = 0;
+        else l.pf_bytes = 0;
+    }
     /* the copy (elementwise.cl): at most 64 bytes per work-item at the
      * CPU-only widths 32 and 64 */
     const unsigned es = (unsigned)clact_dtype_size(t);
@@ -58,11 +66,12 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
  * against one vector, the heavy float32 formulas run 10-30% faster and the
  * 16-bit kernels 20-45% (their conversions too). */
 static const tuning_row table[] = {
-    {"NVIDIA", CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256},
-    {"Portable Computing Language", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256},
-    {NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256},
-    {NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0},
-    {NULL, 0, {4, 8, 8, 2}, 0},
+    {"NVIDIA", NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0},
+    {"Portable Computing Language", "Intel", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 1},
+    {"Portable Computing Language", NULL, CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 0},
+    {NULL, NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0},
+    {NULL, NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0, 0},
+    {NULL, NULL, 0, {4, 8, 8, 2}, 0, 0},
 };
 
 static void read_overrides(clact_context *ctx);
@@ -80,13 +89,16 @@ void clact__tuning_init(clact_context *ctx)
         const tuning_row *t = &table[i];
         if (t->type && !(ctx->type & t->type)) continue;
         if (t->match && !strstr(ctx->display_name, t->match)) continue;
+        if (t->match2 && !strstr(ctx->display_name, t->match2)) continue;
         r = t;
         break;
     }
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
         ctx->launch[d].vec = r->vec[d];
         ctx->launch[d].local = r->local;
+        ctx->launch[d].pf_fwd = 1;
     }
+    ctx->pl_bwd_pf = r->pl_bwd_pf;
     /* CPUs: results as large as the device's cache cannot stay in it, so
      * they are stored around it (streaming stores, clact_types.cl). The
      * cache counted is the last level's share of the cores the device
