@@ -178,7 +178,7 @@ CLACT_INLINE realv clact_lp_ncdf_tail(realv a)
                         fma(CLACT_K(3.573207259e-01f), ac, CLACT_K(4.999999702e-01f)));
     const realv d = fma(a2, fma(CLACT_K(4.093757272e-02f), a2, fma(CLACT_K(2.923125029e-01f), ac, CLACT_K(9.403141141e-01f))),
                         fma(CLACT_K(1.512516856e+00f), ac, CLACT_K(1.0f)));
-    return sc * (ac * n / d) * CLACT_EXPB_INV;
+    return sc * clact_divn(ac * n, d) * CLACT_EXPB_INV;
 }
 CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
 {
@@ -189,7 +189,7 @@ CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
     const realv w = fma(a2, fma(CLACT_K(9.253044426e-02f), ac, CLACT_K(5.345739722e-01f)),
                         fma(CLACT_K(1.200292826e+00f), ac, CLACT_K(1.0f)));
     const realv dr = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
-    return sc * (dr * v / w) * CLACT_EXPB_INV;
+    return sc * clact_divn(dr * v, w) * CLACT_EXPB_INV;
 }
 #endif
 CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
@@ -245,7 +245,7 @@ CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLA
 CLACT_INLINE realv clact_logistic_rc(realv z, realv dz)
 {
     const realv zc = clact_clamp(z, CLACT_EXPB_MIN, CLACT_EXPB_MAX - 1);
-    return clact_rcp(clact_expbn_add(CLACT_EXPB_INV, -zc, -dz));
+    return clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -zc, -dz));
 }
 
 /* ---- gelu_tanh: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
@@ -385,14 +385,14 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 #if CLACT_LOWP
     /* n/(n + 2), n = E (E + 2): no cancellation on either side */
     const realv E = clact_lp_exp(xc), n = E * (E + 2);
-    return (x > 0 ? x : xc) * (n / (n + 2));
+    return (x > 0 ? x : xc) * clact_divn(n, n + 2);
 #else
     realv em;
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv u = E + 2, ul = fabs(E) <= 2 ? E - (u - 2) : (realv)0; /* E + 2 = u + ul */
     const realv n2 = fma(E, u, fma(E, ul, CLACT_K((realv)2)));            /* n + 2 */
-    const realv r = clact_rcp(n2);
+    const realv r = clact_rcpn(n2);
     const realv rho0 = u * r;                                    /* (E + 2)/(n + 2) */
     const realv rho = fma(fma(-rho0, n2, u) + ul, r, rho0);
     const realv n = clact_unscale(xc * sc * rho, em);
@@ -414,7 +414,7 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
      * positive, and E <= e^15 keeps E^4 finite */
     const realv E = clact_lp_exp(xc), n2 = fma(E, E + 2, CLACT_K(2.0f));
     const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
-    const realv n = E * br / (n2 * n2);
+    const realv n = clact_divn(E * br, n2 * n2);
     const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO; /* degree 2, fit 2^-17.7 */
     const realv g2 = fma(fma(CLACT_K(4.186096415e-02f), d, CLACT_K(2.046718448e-01f)), d, CLACT_K(2.669479251e-01f));
     const realv v1 = fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : n;
@@ -424,7 +424,7 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv u = E + 2, n2 = fma(E, u, CLACT_K(2));
-    const realv r = clact_rcp(n2), r2 = r * r;
+    const realv r = clact_rcpn(n2), r2 = r * r;
     const realv p = fma(4 * xc * E, (E + 1) * r2, 1 - 2 * r);
     const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
     const realv n = clact_unscale(sc * br * r2, em);
@@ -589,7 +589,7 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
                             CLACT_K(1.213625222e-01f)), t, CLACT_K(9.999990463e-01f));
     const realv q = fma(fma(fma(CLACT_K(1.259423298e-04f), t, CLACT_K(2.037383430e-02f)), t,
                             CLACT_K(4.546796978e-01f)), t, CLACT_K(1.0f));
-    return xc * p / q;
+    return clact_divn(xc * p, q);
 #else
     return clact_tanh(x);
 #endif

@@ -1,7 +1,8 @@
 /* tuning.c - launch parameters per device: a small built-in table with a
  * default at every level (device type, then vendor), like a tuning database.
  * CLACT_VEC (1,2,4,8,16; 32 and 64 for the float types on CPUs), CLACT_LOCAL,
- * CLACT_STREAM_MIN and CLACT_PF_BYTES override it for experiments. */
+ * CLACT_STREAM_MIN, CLACT_PF_BYTES and CLACT_RCP14 override it for
+ * experiments. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -14,6 +15,7 @@ typedef struct tuning_row {
     unsigned       vec[CLACT_DTYPE_COUNT];
     size_t         local;
     int            pl_bwd_pf; /* piecewise-linear backwards prefetch (clact__op_launch) */
+    int            rcp14;     /* AVX-512 reciprocal estimates for divisions (clact_math.cl) */
 } tuning_row;
 
 /* Elements per work-item: 1-16 everywhere; 32 and 64 (two and four
@@ -49,6 +51,14 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
         if (ctx->pl_bwd_pf) l.pf_fwd = 0;
         else l.pf_bytes = 0;
     }
+    /* AVX-512 reciprocal estimates where the table asks for them (a Xeon's
+     * division is slow) and a work-item holds several vectors: in cache
+     * (n = 2^20, medians of 3, interleaved) the 16-bit formulas with a
+     * division ran 3-14% faster with them, float32 gelu, gelu_tanh and
+     * mish (64 elements per work-item) 4-7%, while sigmoid, tanh and silu,
+     * one vector per work-item in float32, ran 0-7% slower: the estimate
+     * and its Newton step are a longer chain than the division. */
+    l.rcp14 = ctx->rcp14 && l.vec >= 32;
     /* the copy (elementwise.cl): at most 64 bytes per work-item at the
      * CPU-only widths 32 and 64 */
     const unsigned es = (unsigned)clact_dtype_size(t);
@@ -66,12 +76,12 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
  * against one vector, the heavy float32 formulas run 10-30% faster and the
  * 16-bit kernels 20-45% (their conversions too). */
 static const tuning_row table[] = {
-    {"NVIDIA", NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0},
-    {"Portable Computing Language", "Intel", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 1},
-    {"Portable Computing Language", NULL, CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 0},
-    {NULL, NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0},
-    {NULL, NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0, 0},
-    {NULL, NULL, 0, {4, 8, 8, 2}, 0, 0},
+    {"NVIDIA", NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0},
+    {"Portable Computing Language", "Intel", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 1, 1},
+    {"Portable Computing Language", NULL, CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 0, 0},
+    {NULL, NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0},
+    {NULL, NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0, 0, 0},
+    {NULL, NULL, 0, {4, 8, 8, 2}, 0, 0, 0},
 };
 
 static void read_overrides(clact_context *ctx);
@@ -99,6 +109,9 @@ void clact__tuning_init(clact_context *ctx)
         ctx->launch[d].pf_fwd = 1;
     }
     ctx->pl_bwd_pf = r->pl_bwd_pf;
+    ctx->rcp14 = r->rcp14;
+    const char *e14 = getenv("CLACT_RCP14");
+    if (e14) ctx->rcp14 = atoi(e14) != 0;
     /* CPUs: results as large as the device's cache cannot stay in it, so
      * they are stored around it (streaming stores, clact_types.cl). The
      * cache counted is the last level's share of the cores the device
