@@ -474,8 +474,12 @@ kernel void clact_crelu_bwd(const global store_t *x, ulong x_off, const global s
     size_t o, r;
     if (clact_crelu_block(i0, CLACT_CH_SPAN, n, blk, &o, &r)) {
         const global store_t *gp = dy + o * blk, *gn = gp + blk;
-        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
+        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC) {
+            clact_prefetch(x, i, n, s); /* gp + n and gn + n lie within dy */
+            clact_prefetch(gp, i, n, s);
+            clact_prefetch(gn, i, n, s);
             clact_stvs(dx, i, clact_crelu_grad(clact_ldv(x, i), clact_ldv(gp, i), clact_ldv(gn, i)), s);
+        }
         return;
     }
     for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_crelu_bwd_vec(x, dy, dx, n, blk, i, s);
