@@ -296,6 +296,8 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
     for (; j < e; j += step) {
         const size_t idx = (o * C + c) * inner + r;
         if (j + CLACT_VEC <= e && r + CLACT_VEC <= inner) {
+            clact_prefetch(x, idx, m * C, CLACT_STREAM(m * C));
+            clact_prefetch(dy, idx, m * C, CLACT_STREAM(m * C));
             const realv xv = clact_ldv(x, idx), gv = clact_ldv(dy, idx);
             if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu(xv, wc, 0), CLACT_STREAM(m * C));
 #if CLACT_HAS_FP64
