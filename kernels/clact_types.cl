@@ -478,15 +478,23 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 #ifndef CLACT_PF_BYTES
 #define CLACT_PF_BYTES 0
 #endif
-#if CLACT_CPU && defined(__clang__) && CLACT_PF_BYTES > 0 && CLACT_STREAM_MIN > 0
-inline void clact_prefetch(const global store_t *p, size_t i, size_t n, int s)
+/* the forward kernel's distance (clact_prefetch_fwd), the host's choice
+ * too: on some CPUs the forwards of the lighter ops do better nearer */
+#ifndef CLACT_PF_FWD
+#define CLACT_PF_FWD CLACT_PF_BYTES
+#endif
+#if CLACT_CPU && defined(__clang__) && (CLACT_PF_BYTES > 0 || CLACT_PF_FWD > 0) && CLACT_STREAM_MIN > 0
+inline void clact_prefetch_at(const global store_t *p, size_t i, size_t n, int s, size_t d)
 {
-    const size_t a = i + CLACT_PF_BYTES / sizeof(store_t);
-    if (s && a + CLACT_VEC <= n)
+    const size_t a = i + d / sizeof(store_t);
+    if (d && s && a + CLACT_VEC <= n)
         for (size_t b = 0; b < CLACT_VEC * sizeof(store_t); b += 64) __builtin_prefetch((const global char *)(p + a) + b);
 }
+#define clact_prefetch(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_BYTES)
+#define clact_prefetch_fwd(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_FWD)
 #else
 #define clact_prefetch(p, i, n, s) ((void)0)
+#define clact_prefetch_fwd(p, i, n, s) ((void)0)
 #endif
 
 typedef union { realv v; real a[CLACT_VEC]; } clact_lanes;

@@ -23,10 +23,6 @@
 #endif
 
 /* ---- plain elementwise ops ------------------------------------------- */
-/* the forward kernel prefetches too (clact_prefetch; the host says) */
-#ifndef CLACT_PF_FWD
-#define CLACT_PF_FWD 1
-#endif
 kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, ulong y_off,
                       ulong n, real p0, real p1)
 {
@@ -34,7 +30,7 @@ kernel void clact_fwd(const global store_t *x, ulong x_off, global store_t *y, u
     x += x_off;
     y += y_off;
     if (i + CLACT_VEC <= n) {
-        if (CLACT_PF_FWD) clact_prefetch(x, i, n, CLACT_STREAM(n));
+        clact_prefetch_fwd(x, i, n, CLACT_STREAM(n));
         clact_stvs(y, i, CLACT_FWD(clact_ldv(x, i), p0, p1), CLACT_STREAM(n));
     } else if (i < n) {
         const size_t m = n - i;
@@ -190,8 +186,10 @@ kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t
     clact_split(i0, inner, C, &r, &c);
     if (i0 + CLACT_CH_SPAN <= n && r + CLACT_CH_SPAN <= inner) { /* one channel */
         const realv wc = clact_ld(w, c);
-        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC)
+        for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC) {
+            clact_prefetch_fwd(x, i, n, CLACT_STREAM(n));
             clact_stvs(y, i, clact_fwd_prelu(clact_ldv(x, i), wc, 0), CLACT_STREAM(n));
+        }
         return;
     }
     for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_prelu_fwd_vec(x, y, n, w, C, inner, i);
@@ -424,6 +422,7 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
          * measured faster at large sizes than each half in one run */
         global store_t *yp = y + o * blk, *yn = yp + blk;
         for (size_t i = i0; i < i0 + CLACT_CH_SPAN; i += CLACT_VEC) {
+            clact_prefetch_fwd(x, i, n, s);
             const realv v = clact_ldv(x, i);
             clact_stvs(yp, i, clact_fwd_relu(v, 0, 0), s);
             clact_stvs(yn, i, clact_fwd_relu(-v, 0, 0), s);

@@ -69,7 +69,7 @@ typedef struct clact_launch {
     size_t   local;
     cl_ulong stream_min; /* calls of at least this many elements store around the cache; 0 never */
     unsigned pf_bytes;   /* those calls prefetch their inputs this far ahead; 0 never */
-    int      pf_fwd;     /* ... in the forward kernel too (-DCLACT_PF_FWD) */
+    unsigned pf_fwd;     /* the forward kernel's distance (-DCLACT_PF_FWD); 0 never */
     int      rcp14;      /* -DCLACT_RCP14 */
 } clact_launch;
 /* the launch parameters of op's programs for dtype t (tuning.c) */
@@ -91,6 +91,7 @@ struct clact_context {
     clact_launch     launch[CLACT_DTYPE_COUNT];
     size_t           red_local; /* work-group size of reductions */
     int              pl_bwd_pf; /* piecewise-linear ops prefetch in their backward (tuning.c) */
+    unsigned         pf_fwd_light; /* forward distance of the lighter ops; 0 = pf_bytes (tuning.c) */
     int              rcp14;     /* -DCLACT_RCP14 (tuning.c) */
     cl_mem           scratch;   /* partial sums of the prelu weight gradient, reused */
     size_t           scratch_size;

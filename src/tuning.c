@@ -1,8 +1,8 @@
 /* tuning.c - launch parameters per device: a small built-in table with a
  * default at every level (device type, then vendor), like a tuning database.
  * CLACT_VEC (1,2,4,8,16; 32 and 64 for the float types on CPUs), CLACT_LOCAL,
- * CLACT_STREAM_MIN, CLACT_PF_BYTES and CLACT_RCP14 override it for
- * experiments. */
+ * CLACT_STREAM_MIN, CLACT_PF_BYTES, CLACT_PF_FWD and CLACT_RCP14 override
+ * it for experiments. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -15,6 +15,7 @@ typedef struct tuning_row {
     unsigned       vec[CLACT_DTYPE_COUNT];
     size_t         local;
     int            pl_bwd_pf; /* piecewise-linear backwards prefetch (clact__op_launch) */
+    unsigned       pf_fwd_light; /* forward prefetch distance of the lighter ops; 0 = the default */
     int            rcp14;     /* AVX-512 reciprocal estimates for divisions (clact_math.cl) */
 } tuning_row;
 
@@ -41,16 +42,23 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
     clact_launch l = ctx->launch[t];
     const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
     if (l.vec > 16 && t == CLACT_F32 && !heavy) l.vec = 16;
-    /* the piecewise-linear ops (and the copy, built with relu's program)
-     * move their bytes without waiting on formulas. Prefetching cost their
-     * backwards 2-3% on a Zen 5 (see clact__tuning_init); on a Xeon it cost
-     * their float32 forwards 12% and gave their backwards 5% in float32 and
-     * 7-16% in the 16-bit types. So per device (the table's pl_bwd_pf):
-     * no prefetching, or in the backward kernel only. */
+    /* Prefetching, per device (the table's pl_bwd_pf and pf_fwd_light).
+     * The piecewise-linear ops (and the copy, built with relu's program)
+     * move their bytes without waiting on formulas: on a Zen 5 prefetching
+     * cost their backwards 2-3% (see clact__tuning_init), so they do
+     * without. On a Xeon their backwards gained 5% in float32 and 7-16% in
+     * the 16-bit types with the usual 4 KiB; the forwards of every op but
+     * the heavy four did best at 2 KiB (float16, one run: relu6 and
+     * hardtanh 0.85 -> 0.97-0.98 of copy, hardsigmoid 0.80 -> 0.96, elu
+     * 0.76 -> 0.85, tanh 0.72 -> 0.79), where the backwards and the heavy
+     * forwards lost 5-10% against 4 KiB. */
+    const unsigned pf = l.pf_bytes; /* 0: none on this device */
+    l.pf_fwd = pf;
     if (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) {
-        if (ctx->pl_bwd_pf) l.pf_fwd = 0;
-        else l.pf_bytes = 0;
+        l.pf_fwd = 0;
+        if (!ctx->pl_bwd_pf) l.pf_bytes = 0;
     }
+    if (pf && !heavy && ctx->pf_fwd_light) l.pf_fwd = ctx->pf_fwd_light;
     /* AVX-512 reciprocal estimates where the table asks for them (a Xeon's
      * division is slow) and a work-item holds several vectors: in cache
      * (n = 2^20, medians of 3, interleaved) the 16-bit formulas with a
@@ -76,12 +84,12 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
  * against one vector, the heavy float32 formulas run 10-30% faster and the
  * 16-bit kernels 20-45% (their conversions too). */
 static const tuning_row table[] = {
-    {"NVIDIA", NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0},
-    {"Portable Computing Language", "Intel", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 1, 1},
-    {"Portable Computing Language", NULL, CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 0, 0},
-    {NULL, NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0},
-    {NULL, NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0, 0, 0},
-    {NULL, NULL, 0, {4, 8, 8, 2}, 0, 0, 0},
+    {"NVIDIA", NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0, 0},
+    {"Portable Computing Language", "Intel", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 1, 2048, 1},
+    {"Portable Computing Language", NULL, CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 0, 0, 0},
+    {NULL, NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0, 0},
+    {NULL, NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0, 0, 0, 0},
+    {NULL, NULL, 0, {4, 8, 8, 2}, 0, 0, 0, 0},
 };
 
 static void read_overrides(clact_context *ctx);
@@ -106,9 +114,11 @@ void clact__tuning_init(clact_context *ctx)
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
         ctx->launch[d].vec = r->vec[d];
         ctx->launch[d].local = r->local;
-        ctx->launch[d].pf_fwd = 1;
     }
     ctx->pl_bwd_pf = r->pl_bwd_pf;
+    ctx->pf_fwd_light = r->pf_fwd_light;
+    const char *ef = getenv("CLACT_PF_FWD");
+    if (ef) ctx->pf_fwd_light = (unsigned)strtoul(ef, NULL, 10);
     ctx->rcp14 = r->rcp14;
     const char *e14 = getenv("CLACT_RCP14");
     if (e14) ctx->rcp14 = atoi(e14) != 0;
