@@ -51,14 +51,14 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * the heavy four did best at 2 KiB (float16, one run: relu6 and
      * hardtanh 0.85 -> 0.97-0.98 of copy, hardsigmoid 0.80 -> 0.96, elu
      * 0.76 -> 0.85, tanh 0.72 -> 0.79), where the backwards and the heavy
-     * forwards lost 5-10% against 4 KiB. */
+     * forwards lost 5-10% against 4 KiB; but the float32 piecewise-linear
+     * forwards lost with it at any distance (0.98 -> 0.89 at 2 KiB, medians
+     * of 3), so they do without. */
+    const int pl = (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) != 0;
     const unsigned pf = l.pf_bytes; /* 0: none on this device */
-    l.pf_fwd = pf;
-    if (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) {
-        l.pf_fwd = 0;
-        if (!ctx->pl_bwd_pf) l.pf_bytes = 0;
-    }
-    if (pf && !heavy && ctx->pf_fwd_light) l.pf_fwd = ctx->pf_fwd_light;
+    l.pf_fwd = pl ? 0 : pf;
+    if (pl && !ctx->pl_bwd_pf) l.pf_bytes = 0;
+    if (pf && !heavy && ctx->pf_fwd_light && !(pl && t == CLACT_F32)) l.pf_fwd = ctx->pf_fwd_light;
     /* AVX-512 reciprocal estimates where the table asks for them (a Xeon's
      * division is slow) and a work-item holds several vectors: in cache
      * (n = 2^20, medians of 3, interleaved) the 16-bit formulas with a
