@@ -212,10 +212,9 @@ CLACT_INLINE realv clact_rcp(realv d)
  * ulp of the correctly rounded result (the step squares the estimate's
  * error: 2^-28 and the final rounding). On a 2-core Xeon through PoCL a
  * 16-lane division takes the divider about as long as 5 FMAs take the
- * core, and in cache the formulas with one ran 5-20% faster without it.
- * Elsewhere these are the division. */
+ * core: in cache the formulas ran 5-20% faster with their division taken
+ * out (a timing experiment). Elsewhere these are the division. */
 #if CLACT_RCP14 && CLACT_CPU && defined(__AVX512F__) && defined(__clang__) && CLACT_VEC >= 16
-#define CLACT_FAST_RCP 1
 #define CLACT_RCP14_16(v) __builtin_ia32_rcp14ps512_mask((v), (float16)0, (ushort)0xffff)
 CLACT_INLINE realv clact_rcp14(realv d)
 {
@@ -238,7 +237,6 @@ CLACT_INLINE realv clact_divn(realv a, realv d)
     return fma(fma(-q, d, a), r, q);
 }
 #else
-#define CLACT_FAST_RCP 0
 CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
 CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
 #endif
