@@ -473,8 +473,10 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 
 /* Prefetch (CPUs, clang: PoCL): a call that streams its result (its data
  * exceed the cache) also prefetches its inputs CLACT_PF_BYTES ahead. The
- * host picks the distance per op (tuning.c): 0, no prefetch, for the
- * piecewise-linear ops and the copy, and on GPUs. */
+ * host picks the distance per op and device (clact__op_launch): 0, no
+ * prefetch, on GPUs, for the copy, and for the piecewise-linear ops where
+ * the tuning table says so (all CPUs but Intel's, and there their float32
+ * forwards). */
 #ifndef CLACT_PF_BYTES
 #define CLACT_PF_BYTES 0
 #endif

@@ -86,7 +86,7 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
     y += y_off;
     if (i + CLACT_COPY_VEC <= n) {
         const clact_copyv_u v = *(const global clact_copyv_u *)(x + i);
-        if (CLACT_STREAM(n) && ((size_t)(y + i) & (sizeof(clact_copyv) - 1)) == 0) {
+        if (CLACT_STREAM(n) && clact_aligned(y, i)) { /* 64 bytes, as this store */
             __builtin_nontemporal_store((clact_copyv)v, (global clact_copyv *)(y + i));
             CLACT_KEEP_STORE();
         } else {

@@ -134,9 +134,10 @@ void clact__tuning_init(clact_context *ctx)
     cl_ulong cache = 0;
     cl_uint units = 0;
     if ((ctx->type & CL_DEVICE_TYPE_CPU) &&
-        (clGetDeviceInfo(ctx->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) != CL_SUCCESS ||
-         clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof units, &units, NULL) != CL_SUCCESS))
+        clGetDeviceInfo(ctx->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) != CL_SUCCESS)
         cache = 0;
+    if (cache && clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof units, &units, NULL) != CL_SUCCESS)
+        units = 0; /* unknown: the whole cache counts */
     if (units && cache > (cl_ulong)units << 22) cache = (cl_ulong)units << 22;
     /* Those calls also prefetch their inputs 4 KiB ahead (clact_types.cl).
      * With the hardware prefetchers alone the memory sat idle while a
@@ -149,7 +150,8 @@ void clact__tuning_init(clact_context *ctx)
      * backward 0.90 against 0.87). The copy was no faster with it, and the
      * piecewise-linear ops' backwards lost 2-3% (relu 1.00 -> 0.97, relu6
      * 0.97 -> 0.96, hardtanh 0.98 -> 0.95, medians of 4): clact__op_launch
-     * leaves them, and the copy built with relu's program, without. */
+     * leaves them, and the copy built with relu's program, without, but
+     * where the table's pl_bwd_pf says otherwise (Intel CPUs). */
     for (int d = 0; d < CLACT_DTYPE_COUNT; ++d) {
         ctx->launch[d].stream_min = cache / clact_dtype_size((clact_dtype)d);
         ctx->launch[d].pf_bytes = cache ? 4096 : 0;
