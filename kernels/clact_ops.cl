@@ -44,6 +44,20 @@
 /* NaN-propagating zero / one for the derivative of piecewise ops */
 #define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (realv)(v))
 
+/* v e^x for x in [CLACT_EXPB_MIN, CLACT_EXPB_MAX] (caller clamps): the
+ * factor v is applied before the scaling, so the result is right
+ * wherever it is normal, whatever v is */
+CLACT_INLINE realv clact_mul_exp(realv v, realv x)
+{
+#if CLACT_HAVE_SCALEF
+    realv em;
+    const realv kf = clact_exp_kf(x, CLACT_K(-0.0f), &em);
+    return clact_scalef(fma(v, em, v), kf);
+#else
+    return v * clact_expb(x, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
+#endif
+}
+
 #if CLACT_LOWP
 /* ---- 16-bit results on a CPU (CLACT_LOWP, see clact_types.cl): the exp
  * core and clact_log1p_ratio (clact_math.cl) and several ops below have
@@ -55,7 +69,7 @@
  * |z| <= 90 that reach a 16-bit result), and the polynomials and
  * rational functions are shorter fits, each to 2^-16.5 or better. */
 /* e^x for x >= CLACT_EXPB_MIN (caller clamps), x <= CLACT_EXPB_MAX */
-CLACT_INLINE realv clact_lp_exp(realv x) { return clact_expb(x, CLACT_K(-0.0f)) * CLACT_EXPB_INV; }
+CLACT_INLINE realv clact_lp_exp(realv x) { return clact_mul_exp(CLACT_K(1.0f), x); }
 /* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3 */
 #define CLACT_LP_ROOT_DELTA 0.0625f
 #endif
@@ -94,8 +108,8 @@ CLACT_INLINE realv clact_grad_elu(realv x, realv a, realv p1)
 {
 #if CLACT_LOWP
     /* alpha e^x scaled down last: right for any alpha where it is normal */
-    const realv sc = clact_expb(x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x, CLACT_K(-0.0f));
-    return x > 0 ? (realv)1 : a * sc * CLACT_EXPB_INV;
+    const realv n = clact_mul_exp(a, x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x);
+    return x > 0 ? (realv)1 : n;
 #else
     intv k;
     const realv m = clact_expk(x, CLACT_K(-0.0f), &k);
@@ -116,7 +130,7 @@ CLACT_INLINE realv clact_fwd_selu(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_grad_selu(realv x, realv p0, realv p1)
 {
     const realv xc = x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x;
-    const realv n = CLACT_SELU_SA * clact_expb(xc, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
+    const realv n = clact_mul_exp(CLACT_SELU_SA, xc);
     return x > 0 ? CLACT_SELU_SCALE : n;
 }
 
@@ -165,31 +179,24 @@ CLACT_INLINE realv clact_grad_celu(realv x, realv a, realv p1)
  *   Phi(-a) - a phi(a) = sc (a - R) V(a)/W(a)    V/W: degrees 3/3, 2^-19.3
  * (times 2^-EXPB). Within each polynomial all coefficients have one
  * sign: nothing cancels. */
-CLACT_INLINE realv clact_lp_gelu_e(realv a, realv *ac)
-{
-    *ac = a > 14.7f ? 14.7f : a;
-    return clact_expb(-0.5f * *ac * *ac, CLACT_K(-0.0f));
-}
 CLACT_INLINE realv clact_lp_ncdf_tail(realv a)
 {
-    realv ac;
-    const realv sc = clact_lp_gelu_e(a, &ac), a2 = ac * ac;
+    const realv ac = a > 14.7f ? 14.7f : a, a2 = ac * ac;
     const realv n = fma(a2, fma(CLACT_K(1.632944308e-02f), ac, CLACT_K(1.167066544e-01f)),
                         fma(CLACT_K(3.573207259e-01f), ac, CLACT_K(4.999999702e-01f)));
     const realv d = fma(a2, fma(CLACT_K(4.093757272e-02f), a2, fma(CLACT_K(2.923125029e-01f), ac, CLACT_K(9.403141141e-01f))),
                         fma(CLACT_K(1.512516856e+00f), ac, CLACT_K(1.0f)));
-    return sc * clact_divn(ac * n, d) * CLACT_EXPB_INV;
+    return clact_mul_exp(clact_divn(ac * n, d), -0.5f * a2);
 }
 CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
 {
-    realv ac;
-    const realv sc = clact_lp_gelu_e(a, &ac), a2 = ac * ac;
+    const realv ac = a > 14.7f ? 14.7f : a, a2 = ac * ac;
     const realv v = fma(a2, fma(CLACT_K(-3.691098467e-02f), ac, CLACT_K(-2.411279827e-01f)),
                         fma(CLACT_K(-6.216256618e-01f), ac, CLACT_K(-6.650781035e-01f)));
     const realv w = fma(a2, fma(CLACT_K(9.253044426e-02f), ac, CLACT_K(5.345739722e-01f)),
                         fma(CLACT_K(1.200292826e+00f), ac, CLACT_K(1.0f)));
     const realv dr = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
-    return sc * clact_divn(dr * v, w) * CLACT_EXPB_INV;
+    return clact_mul_exp(clact_divn(dr * v, w), -0.5f * a2);
 }
 #endif
 CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
@@ -232,6 +239,13 @@ CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
 {
     const realv na = -fabs(z);
     return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, CLACT_K(-0.0f), em);
+}
+/* e^-|z| itself, rounded once more where it is subnormal (16-bit
+ * results) */
+CLACT_INLINE realv clact_logistic_ev(realv z)
+{
+    const realv na = -fabs(z);
+    return clact_mul_exp(CLACT_K(1.0f), na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
 }
 /* v (1 + em) 2^-EXPB */
 CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLACT_EXPB_INV; }
@@ -388,14 +402,23 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
     return (x > 0 ? x : xc) * clact_divn(n, n + 2);
 #else
     realv em;
+#if CLACT_HAVE_SCALEF
+    const realv kf = clact_exp_kf(xc, CLACT_K(-0.0f), &em);
+    const realv E = clact_scalef(em + 1, kf);
+#else
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
+#endif
     const realv u = E + 2, ul = fabs(E) <= 2 ? E - (u - 2) : (realv)0; /* E + 2 = u + ul */
     const realv n2 = fma(E, u, fma(E, ul, CLACT_K((realv)2)));            /* n + 2 */
     const realv r = clact_rcpn(n2);
     const realv rho0 = u * r;                                    /* (E + 2)/(n + 2) */
     const realv rho = fma(fma(-rho0, n2, u) + ul, r, rho0);
+#if CLACT_HAVE_SCALEF
+    const realv xr = xc * rho, n = clact_scalef(fma(xr, em, xr), kf);
+#else
     const realv n = clact_unscale(xc * sc * rho, em);
+#endif
     const realv p = x * (1 - 2 * r);
     return x > 0 ? p : n;
 #endif
@@ -454,12 +477,18 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
 /* beta = 1, the default and by far the most common: z = x, exact */
 CLACT_INLINE realv clact_softplus1(realv x, realv th)
 {
+#if CLACT_LOWP
+    const realv e = clact_logistic_ev(x);
+    const realv t = clact_log1p_ratio(e) * e;
+#elif CLACT_REAL_IS_DOUBLE
     realv em;
-#if CLACT_LOWP || CLACT_REAL_IS_DOUBLE
     const realv sc = clact_logistic_e0(x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv t = clact_log1p_ratio(e) * e;
+#elif CLACT_HAVE_SCALEF
+    const realv t = clact_log1p01(clact_logistic_ev(x));
 #else
+    realv em;
     /* e unscaled: where it is subnormal, so is the result */
     const realv na = -fabs(x);
     const realv p2k = clact_exp2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, CLACT_K(-0.0f), &em);
@@ -562,12 +591,13 @@ CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
 }
 CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
 {
+#if CLACT_LOWP
+    const realv e = clact_logistic_ev(x), r = clact_rcp1p(e);
+    return e * r * r; /* e rounds into the subnormals: enough for 16 bits */
+#else
     realv em;
     const realv sc = clact_logistic_e0(x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV, r = clact_rcp1p(e);
-#if CLACT_LOWP
-    return e * r * r; /* e rounds once into the subnormals: enough for 16 bits */
-#else
     return clact_unscale(sc * r * r, em);
 #endif
 }
@@ -596,12 +626,13 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
 }
 CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
 {
+#if CLACT_LOWP
+    const realv e = clact_logistic_ev(2 * x), r = clact_rcp1p(e);
+    return 4 * e * r * r;
+#else
     realv em;
     const realv sc = clact_logistic_e0(2 * x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV, r = clact_rcp1p(e);
-#if CLACT_LOWP
-    return 4 * e * r * r;
-#else
     return clact_unscale(4 * sc * r * r, em);
 #endif
 }

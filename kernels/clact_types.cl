@@ -481,7 +481,7 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 #define CLACT_PF_BYTES 0
 #endif
 /* the forward kernel's distance (clact_prefetch_fwd), the host's choice
- * too: on some CPUs the forwards of the lighter ops do better nearer */
+ * too: on some CPUs (Intel's) the forwards do better nearer */
 #ifndef CLACT_PF_FWD
 #define CLACT_PF_FWD CLACT_PF_BYTES
 #endif

@@ -91,7 +91,7 @@ struct clact_context {
     clact_launch     launch[CLACT_DTYPE_COUNT];
     size_t           red_local; /* work-group size of reductions */
     int              pl_bwd_pf; /* piecewise-linear ops prefetch in their backward (tuning.c) */
-    unsigned         pf_fwd_light; /* forward distance of the lighter ops; 0 = pf_bytes (tuning.c) */
+    unsigned         pf_fwd;       /* forward prefetch distance; 0 = pf_bytes (tuning.c) */
     int              rcp14;     /* -DCLACT_RCP14 (tuning.c) */
     cl_mem           scratch;   /* partial sums of the prelu weight gradient, reused */
     size_t           scratch_size;

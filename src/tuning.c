@@ -15,7 +15,7 @@ typedef struct tuning_row {
     unsigned       vec[CLACT_DTYPE_COUNT];
     size_t         local;
     int            pl_bwd_pf; /* piecewise-linear backwards prefetch (clact__op_launch) */
-    unsigned       pf_fwd_light; /* forward prefetch distance of the lighter ops; 0 = the default */
+    unsigned       pf_fwd;    /* forward prefetch distance; 0 = the backwards' */
     int            rcp14;     /* AVX-512 reciprocal estimates for divisions (clact_math.cl) */
 } tuning_row;
 
@@ -42,23 +42,24 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
     clact_launch l = ctx->launch[t];
     const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
     if (l.vec > 16 && t == CLACT_F32 && !heavy) l.vec = 16;
-    /* Prefetching, per device (the table's pl_bwd_pf and pf_fwd_light).
+    /* Prefetching, per device (the table's pl_bwd_pf and pf_fwd).
      * The piecewise-linear ops (and the copy, built with relu's program)
      * move their bytes without waiting on formulas: on a Zen 5 prefetching
      * cost their backwards 2-3% (see clact__tuning_init), so they do
      * without. On a Xeon their backwards gained 5% in float32 and 7-16% in
-     * the 16-bit types with the usual 4 KiB; the forwards of every op but
-     * the heavy four did best at 2 KiB (float16, one run: relu6 and
-     * hardtanh 0.85 -> 0.97-0.98 of copy, hardsigmoid 0.80 -> 0.96, elu
-     * 0.76 -> 0.85, tanh 0.72 -> 0.79), where the backwards and the heavy
-     * forwards lost 5-10% against 4 KiB; but the float32 piecewise-linear
-     * forwards lost with it at any distance (0.98 -> 0.89 at 2 KiB, medians
-     * of 3), so they do without. */
+     * the 16-bit types with the usual 4 KiB; the forwards did best at
+     * 2 KiB (float16, one run: relu6 and hardtanh 0.85 -> 0.97-0.98 of
+     * copy, hardsigmoid 0.80 -> 0.96, elu 0.76 -> 0.85, tanh 0.72 -> 0.79;
+     * float32 gelu, medians of 2: 0.62 -> 0.76 with the AVX-512 forms of
+     * clact_math.cl, mish 0.74 -> 0.78; the other heavy forwards within
+     * noise), where the backwards lost 5-10% against 4 KiB; but the
+     * float32 piecewise-linear forwards lost with it at any distance
+     * (0.98 -> 0.89 at 2 KiB, medians of 3), so they do without. */
     const int pl = (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) != 0;
     const unsigned pf = l.pf_bytes; /* 0: none on this device */
     l.pf_fwd = pl ? 0 : pf;
     if (pl && !ctx->pl_bwd_pf) l.pf_bytes = 0;
-    if (pf && !heavy && ctx->pf_fwd_light && !(pl && t == CLACT_F32)) l.pf_fwd = ctx->pf_fwd_light;
+    if (pf && ctx->pf_fwd && !(pl && t == CLACT_F32)) l.pf_fwd = ctx->pf_fwd;
     /* AVX-512 reciprocal estimates where the table asks for them (a Xeon's
      * division is slow) and a work-item holds several vectors: in cache
      * (n = 2^20, medians of 3, interleaved) the 16-bit formulas with a
@@ -116,9 +117,9 @@ void clact__tuning_init(clact_context *ctx)
         ctx->launch[d].local = r->local;
     }
     ctx->pl_bwd_pf = r->pl_bwd_pf;
-    ctx->pf_fwd_light = r->pf_fwd_light;
+    ctx->pf_fwd = r->pf_fwd;
     const char *ef = getenv("CLACT_PF_FWD");
-    if (ef) ctx->pf_fwd_light = (unsigned)strtoul(ef, NULL, 10);
+    if (ef) ctx->pf_fwd = (unsigned)strtoul(ef, NULL, 10);
     ctx->rcp14 = r->rcp14;
     const char *e14 = getenv("CLACT_RCP14");
     if (e14) ctx->rcp14 = atoi(e14) != 0;
