@@ -610,13 +610,17 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
 #if CLACT_LOWP
     /* x P(x^2)/Q(x^2) on |x| <= 9, P and Q of degree 3 (relative fit
      * 2^-16.5; positive coefficients: no cancellation); +-1 beyond
-     * (NaN passes the clamp). One form and no exp. (A degree-4 pair
+     * (NaN passes the clamp). One form and no exp. P(0) = Q(0) = 1, so
+     * that tanh(x) = x for tiny x, as it is: just below the smallest
+     * normal float the result may flush (a subnormal), and a fit with
+     * P(0) = 1 - 2^-20 put tanh(2^-126) there, where bfloat16 rounds it
+     * back up. (A degree-4 pair
      * fits to 2^-24.4, but in float the roundings of the two
      * polynomials and the quotient reach 4.5 ulp.) */
     const realv xc = clact_clamp(x, CLACT_K(-9.0f), CLACT_K(9.0f));
     const realv t = xc * xc;
-    const realv p = fma(fma(fma(CLACT_K(3.225494766e-06f), t, CLACT_K(2.125937724e-03f)), t,
-                            CLACT_K(1.213625222e-01f)), t, CLACT_K(9.999990463e-01f));
+    const realv p = fma(fma(fma(CLACT_K(3.225497949e-06f), t, CLACT_K(2.125939820e-03f)), t,
+                            CLACT_K(1.213626415e-01f)), t, CLACT_K(1.0f));
     const realv q = fma(fma(fma(CLACT_K(1.259423298e-04f), t, CLACT_K(2.037383430e-02f)), t,
                             CLACT_K(4.546796978e-01f)), t, CLACT_K(1.0f));
     return clact_divn(xc * p, q);

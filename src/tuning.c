@@ -95,6 +95,24 @@ static const tuning_row table[] = {
 
 static void read_overrides(clact_context *ctx);
 
+/* bfloat16 stores through AVX512_BF16's vcvtne2ps2bf16 (clact_types.cl):
+ * one instruction rounds 32 floats to nearest even, where the integer
+ * form takes five operations per 16. A PoCL CPU device is the host's
+ * processor, so the host's own feature test answers for it. On the Xeon
+ * at full size (medians of 2, interleaved) bfloat16 elu's forward went
+ * 0.76 -> 0.85 of copy, tanh 0.68 -> 0.77 / 0.64 -> 0.78, mish 0.51 ->
+ * 0.60, hardswish 0.86 -> 0.92. */
+static int host_bf16_cvt(const clact_context *ctx)
+{
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    return (ctx->type & CL_DEVICE_TYPE_CPU) && strstr(ctx->platform_name, "Portable Computing Language") &&
+           __builtin_cpu_supports("avx512bf16");
+#else
+    (void)ctx;
+    return 0;
+#endif
+}
+
 static unsigned env_vec(void)
 {
     const char *e = getenv("CLACT_VEC");
@@ -123,6 +141,9 @@ void clact__tuning_init(clact_context *ctx)
     ctx->rcp14 = r->rcp14;
     const char *e14 = getenv("CLACT_RCP14");
     if (e14) ctx->rcp14 = atoi(e14) != 0;
+    ctx->bf16_cvt = host_bf16_cvt(ctx);
+    const char *eb = getenv("CLACT_BF16_CVT");
+    if (eb) ctx->bf16_cvt = atoi(eb) != 0;
     /* CPUs: results as large as the device's cache cannot stay in it, so
      * they are stored around it (streaming stores, clact_types.cl). The
      * cache counted is the last level's share of the cores the device
