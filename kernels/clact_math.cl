@@ -29,7 +29,8 @@
  *   clact_expbn_add(c, x, dx)  c + e^(x+dx) 2^-CLACT_EXPB for -x in that
  *                           range
  *   clact_exp_kf(x, dx, &em)  kf with e^(x+dx) = 2^kf (1 + em), and
- *   clact_scalef(v, kf)     v 2^kf (AVX-512 only: CLACT_HAVE_SCALEF)
+ *   clact_scalef(v, kf)     v 2^kf, and clact_scale1p(v, em, kf) v (1 + em)
+ *                           2^kf (AVX-512 only: CLACT_HAVE_SCALEF)
  *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
  *   clact_rcpn(d), clact_divn(a, d)  1/d and a/d for the formulas'
  *                           denominators (d normal, in [2^-125, 2^125])
@@ -266,6 +267,8 @@ CLACT_INLINE realv clact_exp_kf(realv x, realv dx, realv *em)
     *em = clact_expm1_r(x, dx, &t);
     return t - 0x1.8p23f;
 }
+/* v (1 + em) 2^kf: one fma, one vscalefps */
+CLACT_INLINE realv clact_scale1p(realv v, realv em, realv kf) { return clact_scalef(fma(v, em, v), kf); }
 #else
 #define CLACT_HAVE_SCALEF 0
 CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
@@ -466,6 +469,15 @@ CLACT_INLINE realv clact_gelu_e(realv ac, realv *em)
     const realv s = clact_gelu_s(ac, &sl);
     return clact_expb2(s, sl, em);
 }
+#if CLACT_HAVE_SCALEF
+/* e^(-a^2/2) = 2^kf (1 + em) */
+CLACT_INLINE realv clact_gelu_kf(realv ac, realv *em)
+{
+    realv sl;
+    const realv s = clact_gelu_s(ac, &sl);
+    return clact_exp_kf(s, sl, em);
+}
+#endif
 CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
     const realv ac = a > 14.7f ? 14.7f : a;
@@ -485,12 +497,13 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
     u = fma(u, q, CLACT_K(2.879737876e-02f));
     u = fma(u, q, CLACT_K(-3.314044774e-01f));
     const realv p = fma(u, q, CLACT_K(2.010924582e-08f)) + 6.724079847e-01f;
-    realv sl, em;
-    const realv s = clact_gelu_s(ac, &sl);
+    realv em;
 #if CLACT_HAVE_SCALEF
-    const realv kf = clact_exp_kf(s, sl, &em), hp = h * p;
-    return clact_scalef(fma(hp, em, hp), kf);
+    const realv kf = clact_gelu_kf(ac, &em);
+    return clact_scale1p(h * p, em, kf);
 #else
+    realv sl;
+    const realv s = clact_gelu_s(ac, &sl);
     const realv hk = h * clact_exp2(s, sl, &em); /* exact, or subnormal as the result */
     return fma(hk, p, hk * p * em);
 #endif
@@ -521,10 +534,9 @@ CLACT_INLINE realv clact_gelu_dtail(realv a)
     const realv u = h - 5.045492053e-01f;
     const realv d = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
 #if CLACT_HAVE_SCALEF
-    realv sl, em;
-    const realv s = clact_gelu_s(ac, &sl);
-    const realv kf = clact_exp_kf(s, sl, &em), du = d * u;
-    return clact_scalef(fma(du, em, du), kf);
+    realv em;
+    const realv kf = clact_gelu_kf(ac, &em);
+    return clact_scale1p(d * u, em, kf);
 #else
     realv em;
     const realv dus = d * u * clact_gelu_e(ac, &em);

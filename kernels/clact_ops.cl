@@ -52,7 +52,7 @@ CLACT_INLINE realv clact_mul_exp(realv v, realv x)
 #if CLACT_HAVE_SCALEF
     realv em;
     const realv kf = clact_exp_kf(x, CLACT_K(-0.0f), &em);
-    return clact_scalef(fma(v, em, v), kf);
+    return clact_scale1p(v, em, kf);
 #else
     return v * clact_expb(x, CLACT_K(-0.0f)) * CLACT_EXPB_INV;
 #endif
@@ -415,7 +415,7 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
     const realv rho0 = u * r;                                    /* (E + 2)/(n + 2) */
     const realv rho = fma(fma(-rho0, n2, u) + ul, r, rho0);
 #if CLACT_HAVE_SCALEF
-    const realv xr = xc * rho, n = clact_scalef(fma(xr, em, xr), kf);
+    const realv n = clact_scale1p(xc * rho, em, kf);
 #else
     const realv n = clact_unscale(xc * sc * rho, em);
 #endif
