@@ -206,8 +206,8 @@ CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
 #else
     const realv aT = clact_ncdf_tail(fabs(x));
 #endif
-    const realv p = x - aT;
-    return x < 0 ? -aT : p;
+    /* -aT or x - aT: 0 - aT is exact, and x = -0 keeps its sign */
+    return (x < 0 ? (realv)0 : x) - aT;
 }
 CLACT_INLINE realv clact_grad_gelu(realv x, realv p0, realv p1)
 {
@@ -276,13 +276,15 @@ CLACT_INLINE realv clact_logistic_rc(realv z, realv dz)
 CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
 {
     const realv x2 = xc * xc, x2l = fma(xc, xc, -x2);
-    const realv bt = CLACT_GT_B_HI * x2;
-    const realv tl = fma(CLACT_K(CLACT_GT_B_HI), x2, -bt) + fma(CLACT_K(CLACT_GT_B_HI), x2l, CLACT_GT_B_LO * x2);
-    const realv p = CLACT_GT_A_HI + bt; /* two-sum: p + pl = A + bt exactly */
-    const realv bb = p - CLACT_GT_A_HI;
-    const realv pl = ((CLACT_GT_A_HI - (p - bb)) + (bt - bb)) + (CLACT_GT_A_LO + tl);
+    const realv bt = CLACT_GT_B_HI * x2, btl = fma(CLACT_K(CLACT_GT_B_HI), x2, -bt);
+    const realv lo = fma(CLACT_K(CLACT_GT_B_LO), x2, fma(CLACT_K(CLACT_GT_B_HI), x2l, CLACT_K(CLACT_GT_A_LO)));
+    /* A + bt = p + pl exactly: both are >= 0, so the larger first
+     * (Fast2Sum) */
+    const realv p = CLACT_GT_A_HI + bt;
+    const realv big = bt > CLACT_GT_A_HI ? bt : CLACT_GT_A_HI, sml = bt > CLACT_GT_A_HI ? CLACT_GT_A_HI : bt;
+    const realv pl = (sml - (p - big)) + (btl + lo);
     const realv v = xc * p;
-    *vl = fma(xc, p, -v) + xc * pl;
+    *vl = fma(xc, pl, fma(xc, p, -v));
     *t = bt;
     return v;
 }
@@ -294,20 +296,22 @@ CLACT_INLINE realv clact_lp_gelu_tanh_v(realv xc, realv *t)
     return xc * (CLACT_GT_A_HI + *t);
 }
 #endif
-/* x s(v): x rc c for x < 0 (x rc is normal where the result is), x (rc c)
- * for x >= 0 (no overflow for large x) */
+/* x s(v) = x rc c, xc = x clamped to [-XMAX, XMAX], where s(v) = 1 above:
+ * float32 results scale last, (xc rc) c (x rc is normal where the result
+ * is); 16-bit ones are normal only where rc c is (and rc c = 1 exactly
+ * above XMAX, so x is not clamped there) */
 CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
 {
     const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
 #if CLACT_LOWP
     realv t;
     const realv rc = clact_logistic_rc(clact_lp_gelu_tanh_v(xc, &t), CLACT_K(0.0f));
-    return (x < 0 ? xc : x) * (rc * CLACT_EXPB_INV);
+    return (x < -CLACT_GT_XMAX ? -CLACT_GT_XMAX : x) * (rc * CLACT_EXPB_INV);
 #else
     realv vl, t;
     const realv v = clact_gelu_tanh_v(xc, &vl, &t);
-    const realv rc = clact_logistic_rc(v, vl);
-    return x < 0 ? xc * rc * CLACT_EXPB_INV : x * (rc * CLACT_EXPB_INV);
+    const realv y = xc * clact_logistic_rc(v, vl) * CLACT_EXPB_INV;
+    return x > CLACT_GT_XMAX ? x : y;
 #endif
 }
 /* f' = s(v) + x s(v) s(-v) v'  with  x v' = x (A + 3 B x^2) = v + 2 B x^3:
