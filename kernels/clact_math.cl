@@ -171,20 +171,6 @@ CLACT_INLINE realv clact_exp2(realv x, realv dx, realv *em)
     return CLACT_ASR(CLACT_ASU(e > 0 ? e : 0) << 23);
 }
 
-/* c + e^(x+dx) 2^-EXPB, e^x scaled down (a normal float for x in
- * [1 - CLACT_EXPB_MAX, -CLACT_EXPB_MIN], caller clamps; c = 2^-EXPB, the
- * logistic functions' denominators): with e^(x+dx) = 2^k (1 + r u) and
- * S = 2^(k - EXPB), (c + S) + (S r) u, one fma after the polynomial where
- * forming e^x, scaling it and adding c are three dependent steps. S r is
- * exact; c + S and the fma round once each, as the two steps it replaces. */
-CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx)
-{
-    realv t, r, r2;
-    const realv p = clact_exp_rp(x, dx, &t, &r, &r2);
-    const realv S = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
-    return fma(S * r, fma(r, p, CLACT_K(1.0f)), c + S);
-}
-
 /* Division. OpenCL lets a float division be off by 2.5 ulp unless the
  * program is built with -cl-fp32-correctly-rounded-divide-sqrt; the host
  * asks for that on CPU devices that support it and then defines
@@ -274,6 +260,27 @@ CLACT_INLINE realv clact_scale1p(realv v, realv em, realv kf) { return clact_sca
 CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
 CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
 #endif
+
+/* c + e^(x+dx) 2^-EXPB, e^x scaled down (a normal float for x in
+ * [1 - CLACT_EXPB_MAX, -CLACT_EXPB_MIN], caller clamps; c = 2^-EXPB, the
+ * logistic functions' denominators): with e^(x+dx) = 2^k (1 + r u) and
+ * S = 2^(k - EXPB), (c + S) + (S r) u, one fma after the polynomial where
+ * forming e^x, scaling it and adding c are three dependent steps. S r is
+ * exact; c + S and the fma round once each, as the two steps it replaces.
+ * With vscalefps, c + S e^r: e^r rounds once, the scaling is exact, and
+ * the sum rounds once (one operation fewer than building S from t's
+ * bits and the two products with it). */
+CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx)
+{
+    realv t, r, r2;
+    const realv p = clact_exp_rp(x, dx, &t, &r, &r2);
+#if CLACT_HAVE_SCALEF
+    return clact_scalef(fma(r, fma(r, p, CLACT_K(1.0f)), CLACT_K(1.0f)), t - (0x1.8p23f + CLACT_EXPB)) + c;
+#else
+    const realv S = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
+    return fma(S * r, fma(r, p, CLACT_K(1.0f)), c + S);
+#endif
+}
 
 /* 1/(c + e) for 0 <= e <= c, c = 1 or 2: with exact division, 1 + e
  * rounds once (at most half an ulp more); otherwise the sum is carried in

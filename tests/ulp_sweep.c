@@ -4,11 +4,13 @@
  * a formula change before landing it.
  *
  *   clact_ulp_sweep [--ops gelu,silu] [--step K] [--direction forward|backward|both]
- *                   [--dtype f16|bf16]
+ *                   [--dtype f16|bf16] [--range LO HI]
  *
  * Inputs: every K-th float32 bit pattern (K odd, default 997, about 4.3
  * million values; 97 gives 44 million), so every binade and both signs are
- * sampled. dy = 1, so the backward result is f'(x). A NaN input must give
+ * sampled. --range LO HI takes every K-th float32 from LO to HI in
+ * order instead (K defaults to 1 there: every float of the interval), to
+ * look closely at a region such as a derivative's root. dy = 1, so the backward result is f'(x). A NaN input must give
  * NaN; for the others the distance to the exact value is scored in ulp of
  * the result (ulp.h). Prints one line per op and direction: the largest
  * error, the input where it occurred, how many results exceed the contract
@@ -73,10 +75,21 @@ static cl_mem buffer(size_t bytes)
     return b;
 }
 
+/* float32 bit patterns as integers in the numbers' order (-0 and +0 both 0) */
+static int64_t ordered(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return b >> 31 ? -(int64_t)(b & 0x7fffffffu) : (int64_t)b;
+}
+static uint32_t unordered(int64_t o) { return o < 0 ? 0x80000000u | (uint32_t)-o : (uint32_t)o; }
+
 int main(int argc, char **argv)
 {
     const char *ops = "all";
-    unsigned long step = 997;
+    unsigned long step = 0;
+    int range = 0;
+    float rlo = 0, rhi = 0;
     int fwd = 1, bwd = 1;
     clact_dtype dt = CLACT_F32;
     for (int i = 1; i < argc; ++i) {
@@ -86,16 +99,24 @@ int main(int argc, char **argv)
             const char *d = argv[++i];
             fwd = !strcmp(d, "forward") || !strcmp(d, "both");
             bwd = !strcmp(d, "backward") || !strcmp(d, "both");
+        } else if (!strcmp(argv[i], "--range") && i + 2 < argc) {
+            range = 1;
+            rlo = strtof(argv[i + 1], NULL);
+            rhi = strtof(argv[i + 2], NULL);
+            i += 2;
         } else if (!strcmp(argv[i], "--dtype") && i + 1 < argc && (!strcmp(argv[i + 1], "f16") || !strcmp(argv[i + 1], "bf16"))) {
             dt = !strcmp(argv[++i], "f16") ? CLACT_F16 : CLACT_BF16;
         } else {
             fprintf(stderr, "usage: clact_ulp_sweep [--ops LIST] [--step K] [--direction forward|backward|both]"
+                            " [--range LO HI]"
                             " [--dtype f16|bf16]\n");
             return 2;
         }
     }
-    if (step == 0 || !(fwd || bwd)) {
-        fprintf(stderr, "clact_ulp_sweep: --step must be positive, --direction forward, backward or both\n");
+    if (step == 0) step = range ? 1 : 997;
+    if (!(fwd || bwd) || (range && (dt != CLACT_F32 || !(rlo <= rhi)))) {
+        fprintf(stderr, "clact_ulp_sweep: --step must be positive, --direction forward, backward or both,"
+                        " --range two ordered float32 numbers\n");
         return 2;
     }
     int pick[CLACT_OP_COUNT];
@@ -123,7 +144,8 @@ int main(int argc, char **argv)
     }
     cl_mem bx = buffer(CHUNK * 4), bdy = buffer(CHUNK * 4), bout = buffer(CHUNK * 4), bw = buffer(4);
     clEnqueueWriteBuffer(tu_queue(), bdy, CL_TRUE, 0, CHUNK * 4, ones, 0, NULL, NULL);
-    const uint64_t total = narrow ? 65536 : ((uint64_t)1 << 32) / step;
+    const int64_t olo = ordered(rlo);
+    const uint64_t total = narrow ? 65536 : range ? (uint64_t)(ordered(rhi) - olo) / step + 1 : ((uint64_t)1 << 32) / step;
     if (narrow) step = 1;
     int bad = 0;
     printf("%-12s %-9s %12s %14s %8s %8s%s\n", "op", "direction", "worst ulp", "at x", "over", "inputs",
@@ -146,7 +168,7 @@ int main(int argc, char **argv)
             for (uint64_t i0 = 0; i0 < total; i0 += CHUNK) {
                 const size_t n = (size_t)(total - i0 < CHUNK ? total - i0 : CHUNK);
                 for (size_t k = 0; k < n; ++k) {
-                    const uint32_t b = (uint32_t)((i0 + k) * step);
+                    const uint32_t b = range ? unordered(olo + (int64_t)((i0 + k) * step)) : (uint32_t)((i0 + k) * step);
                     if (narrow) x16[k] = (uint16_t)b;
                     else memcpy(&x[k], &b, 4);
                 }
