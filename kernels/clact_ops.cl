@@ -233,6 +233,14 @@ CLACT_INLINE realv clact_logistic_e(realv z, realv dz, realv *em)
     const realv na = -fabs(z), dn = z < 0 ? dz : -dz;
     return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
 }
+#if CLACT_HAVE_SCALEF
+/* the same as 2^kf (1 + em), unscaled */
+CLACT_INLINE realv clact_logistic_kf(realv z, realv dz, realv *em)
+{
+    const realv na = -fabs(z), dn = z < 0 ? dz : -dz;
+    return clact_exp_kf(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
+}
+#endif
 /* the same without a low part. The exp core adds its dx: -0 is dropped by
  * the compiler, +0 (and a select between the two) is not. */
 CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
@@ -337,13 +345,22 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
     realv vl, t, em;
     const realv v = clact_gelu_tanh_v(xc, &vl, &t);
+#if CLACT_HAVE_SCALEF
+    const realv kf = clact_logistic_kf(v, vl, &em);
+    const realv e = clact_scalef(em + 1, kf);
+#else
     const realv sc = clact_logistic_e(v, vl, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
+#endif
     const realv r = clact_rcp1p(e), r2 = r * r;
     const realv c3 = 2 * xc * t; /* 2 B x^3 */
     const realv p = fma((v + c3) * e, r2, r);
     const realv br = (1 + v) + ((vl + e) + c3);
+#if CLACT_HAVE_SCALEF
+    const realv n = clact_scale1p(br * r2, em, kf);
+#else
     const realv n = clact_unscale(sc * br * r2, em);
+#endif
     const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO;
     const realv nr = clact_gelu_tanh_root(d);
     const realv g = x < 0 ? n : p;
@@ -450,13 +467,22 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
     return x > CLACT_MISH_XCAP ? (realv)1 : v1;
 #else
     realv em;
+#if CLACT_HAVE_SCALEF
+    const realv kf = clact_exp_kf(xc, CLACT_K(-0.0f), &em);
+    const realv E = clact_scalef(em + 1, kf);
+#else
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
+#endif
     const realv u = E + 2, n2 = fma(E, u, CLACT_K(2));
     const realv r = clact_rcpn(n2), r2 = r * r;
     const realv p = fma(4 * xc * E, (E + 1) * r2, 1 - 2 * r);
     const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
+#if CLACT_HAVE_SCALEF
+    const realv n = clact_scale1p(br * r2, em, kf);
+#else
     const realv n = clact_unscale(sc * br * r2, em);
+#endif
     const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO;
     const realv nr = clact_mish_root(d);
     const realv v0 = x > 0 ? p : n;
