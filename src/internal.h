@@ -93,6 +93,7 @@ struct clact_context {
     int              pl_bwd_pf; /* piecewise-linear ops prefetch in their backward (tuning.c) */
     unsigned         pf_fwd;       /* forward prefetch distance; 0 = pf_bytes (tuning.c) */
     int              rcp14;     /* -DCLACT_RCP14 (tuning.c) */
+    int              wide_prelu; /* float32 prelu at the table's width (tuning.c) */
     int              bf16_cvt;  /* -DCLACT_BF16_CVT: AVX512_BF16 stores (tuning.c) */
     cl_mem           scratch;   /* partial sums of the prelu weight gradient, reused */
     size_t           scratch_size;
