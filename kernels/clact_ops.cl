@@ -420,7 +420,8 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 #if CLACT_LOWP
     /* n/(n + 2), n = E (E + 2): no cancellation on either side */
     const realv E = clact_lp_exp(xc), n = E * (E + 2);
-    return (x > 0 ? x : xc) * clact_divn(n, n + 2);
+    /* x itself above 0 (n/(n + 2) is 1 above the cap), xc below */
+    return (x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x) * clact_divn(n, n + 2);
 #else
     realv em;
 #if CLACT_HAVE_SCALEF
