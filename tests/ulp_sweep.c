@@ -10,8 +10,8 @@
  * million values; 97 gives 44 million), so every binade and both signs are
  * sampled. --range LO HI takes every K-th float32 from LO to HI in
  * order instead (K defaults to 1 there: every float of the interval), to
- * look closely at a region such as a derivative's root. dy = 1, so the backward result is f'(x). A NaN input must give
- * NaN; for the others the distance to the exact value is scored in ulp of
+ * look closely at a region such as a derivative's root. dy = 1, so the
+ * backward result is f'(x). A NaN input must give NaN; for the others the distance to the exact value is scored in ulp of
  * the result (ulp.h). Prints one line per op and direction: the largest
  * error, the input where it occurred, how many results exceed the contract
  * bound (4 ulp forward, 8 backward). Exits 1 if any result does, 77 when
@@ -87,14 +87,17 @@ static uint32_t unordered(int64_t o) { return o < 0 ? 0x80000000u | (uint32_t)-o
 int main(int argc, char **argv)
 {
     const char *ops = "all";
-    unsigned long step = 0;
-    int range = 0;
+    unsigned long step = 997;
+    int range = 0, step_given = 0;
     float rlo = 0, rhi = 0;
     int fwd = 1, bwd = 1;
     clact_dtype dt = CLACT_F32;
     for (int i = 1; i < argc; ++i) {
         if (!strcmp(argv[i], "--ops") && i + 1 < argc) ops = argv[++i];
-        else if (!strcmp(argv[i], "--step") && i + 1 < argc) step = strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--step") && i + 1 < argc) {
+            step = strtoul(argv[++i], NULL, 10);
+            step_given = 1;
+        }
         else if (!strcmp(argv[i], "--direction") && i + 1 < argc) {
             const char *d = argv[++i];
             fwd = !strcmp(d, "forward") || !strcmp(d, "both");
@@ -113,8 +116,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (step == 0) step = range ? 1 : 997;
-    if (!(fwd || bwd) || (range && (dt != CLACT_F32 || !(rlo <= rhi)))) {
+    if (range && !step_given) step = 1;
+    if (step == 0 || !(fwd || bwd) || (range && (dt != CLACT_F32 || !(rlo <= rhi)))) {
         fprintf(stderr, "clact_ulp_sweep: --step must be positive, --direction forward, backward or both,"
                         " --range two ordered float32 numbers\n");
         return 2;
