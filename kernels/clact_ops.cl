@@ -586,8 +586,8 @@ CLACT_INLINE realv clact_grad_hardswish(realv x, realv p0, realv p1)
 /* ---- hardsigmoid: (x+3)/6 clipped to [0, 1]; 1/6 strictly inside */
 CLACT_INLINE realv clact_fwd_hardsigmoid(realv x, realv p0, realv p1)
 {
-    const realv m = clact_div6(x + 3);
-    return x <= -3 ? (realv)0 : (x >= 3 ? (realv)1 : m);
+    /* x + 3 clipped to [0, 6] first (NaN passes): 6/6 is 1 exactly */
+    return clact_div6(clact_clamp(x + 3, CLACT_K(0.0f), CLACT_K(6.0f)));
 }
 CLACT_INLINE realv clact_grad_hardsigmoid(realv x, realv p0, realv p1)
 {
