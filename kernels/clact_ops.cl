@@ -206,8 +206,9 @@ CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
 #else
     const realv aT = clact_ncdf_tail(fabs(x));
 #endif
-    /* -aT or x - aT: 0 - aT is exact, and x = -0 keeps its sign */
-    return (x < 0 ? (realv)0 : x) - aT;
+    /* -aT, not 0 - aT: -0 where aT underflows, as x Phi(x) is */
+    const realv p = x - aT;
+    return x < 0 ? -aT : p;
 }
 CLACT_INLINE realv clact_grad_gelu(realv x, realv p0, realv p1)
 {
