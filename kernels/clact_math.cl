@@ -485,6 +485,80 @@ CLACT_INLINE realv clact_gelu_kf(realv ac, realv *em)
     return clact_exp_kf(s, sl, em);
 }
 #endif
+#if CLACT_HAVE_SCALEF
+/* AVX-512's vpermps: lane k of the result is t's lane i_k mod 16 (a
+ * 16-entry table in one register, looked up per lane) */
+#define CLACT_PERM_16(t, i) __builtin_ia32_permvarsf512((t), (i))
+CLACT_INLINE realv clact_perm(float16 t, intv i)
+{
+#if CLACT_VEC == 16
+    return CLACT_PERM_16(t, i);
+#elif CLACT_VEC == 32
+    return (realv)(CLACT_PERM_16(t, i.lo), CLACT_PERM_16(t, i.hi));
+#else
+    return (realv)(CLACT_PERM_16(t, i.lo.lo), CLACT_PERM_16(t, i.lo.hi), CLACT_PERM_16(t, i.hi.lo), CLACT_PERM_16(t, i.hi.hi));
+#endif
+}
+/* a Phi(-a) = a H(a) e^(-a^2/2) with H(a) = Phi(-a) e^(a^2/2) (the
+ * (a + 2) M(a) / sqrt(2 pi) / (a + 2) of the form below) from a table of
+ * 16 polynomials, in place of that form's division and degree-11 chain.
+ * [0, 15) is cut at the bits of b = a + 1, its exponent and two leading
+ * mantissa bits (pieces 1/4 wide on [0, 1), 1/2 to 3, 1 to 7, 2 to 15);
+ * on each piece H is a degree-6 polynomial in t = a - m, m the piece's
+ * midpoint (fit, float coefficients and float evaluation within 2^-23.1
+ * of H; a constant term in two pieces would reach 2^-23.8 for one lookup
+ * and one add more, which cost 3% of the throughput). The index is b's
+ * bits >> 21 (vpermps reads the low four), m + 1 is b with bit 20 set and
+ * the bits below cleared (m itself exact), and t is exact where a >= m/2,
+ * within 2^-28 of a - m below. The lookups run beside the arithmetic and
+ * the chain of dependent operations is about half as long: on the Xeon
+ * gelu's forward went from 27 to 24 cycles per 16 floats in cache and
+ * from 0.72 to 0.77-0.81 of copy at full size. Float coefficients, in
+ * the order of the index: pieces 4-15 (b in [2, 16)), then 0-3. */
+#define CLACT_NCDF_C0 (float16)(2.307603210e-01f, 1.852316707e-01f, 1.536519378e-01f, 1.307247281e-01f, \
+                   1.063451543e-01f, 8.480339497e-02f, 7.034269720e-02f, 6.001567468e-02f,            \
+                   4.912254587e-02f, 3.950669244e-02f, 3.301897272e-02f, 2.835266106e-02f,            \
+                   4.537932277e-01f, 3.796044290e-01f, 3.233561814e-01f, 2.797705829e-01f)
+#define CLACT_NCDF_C1 (float16)(-1.104918867e-01f, -7.478687167e-02f, -5.322542042e-02f, -3.944926336e-02f, \
+                   -2.673424780e-02f, -1.732701622e-02f, -1.205746364e-02f, -8.840390481e-03f,            \
+                   -5.961912218e-03f, -3.875339637e-03f, -2.714627655e-03f, -2.005032962e-03f,            \
+                   -3.422181308e-01f, -2.565906346e-01f, -1.968446821e-01f, -1.541430354e-01f)
+#define CLACT_NCDF_C2 (float16)(4.632273316e-02f, 2.717732266e-02f, 1.694737002e-02f, 1.111963205e-02f, \
+                   6.387650967e-03f, 3.415910061e-03f, 2.013322897e-03f, 1.276567928e-03f,            \
+                   7.136302302e-04f, 3.766501031e-04f, 2.217206929e-04f, 1.410991681e-04f,            \
+                   2.055079788e-01f, 1.416914761e-01f, 1.001641229e-01f, 7.244770974e-02f)
+#define CLACT_NCDF_C3 (float16)(-1.752887480e-02f, -9.075304493e-03f, -5.031199660e-03f, -2.956724958e-03f, \
+                   -1.458998653e-03f, -6.517699221e-04f, -3.280517412e-04f, -1.808961242e-04f,            \
+                   -8.427630382e-05f, -3.627683327e-05f, -1.799240817e-05f, -9.881670849e-06f,            \
+                   -1.055092886e-01f, -6.781847030e-02f, -4.474720359e-02f, -3.025033884e-02f)
+#define CLACT_NCDF_C4 (float16)(6.102728657e-03f, 2.823788440e-03f, 1.406744588e-03f, 7.471355493e-04f, \
+                   3.201444342e-04f, 1.206927554e-04f, 5.224459164e-05f, 2.517997746e-05f,            \
+                   9.827972463e-06f, 3.463854227e-06f, 1.450943159e-06f, 6.885650237e-07f,            \
+                   4.807990789e-02f, 2.906489372e-02f, 1.804926805e-02f, 1.149465051e-02f)
+#define CLACT_NCDF_C5 (float16)(-1.999613829e-03f, -8.335075690e-04f, -3.757608065e-04f, -1.814605203e-04f, \
+                   -6.894861872e-05f, -2.202638279e-05f, -8.225392776e-06f, -3.472952130e-06f,            \
+                   -1.157936708e-06f, -3.330402478e-07f, -1.175877671e-07f, -4.796949327e-08f,            \
+                   -1.997478679e-02f, -1.142270956e-02f, -6.714035291e-03f, -4.049880430e-03f)
+#define CLACT_NCDF_C6 (float16)(6.080478197e-04f, 2.306670212e-04f, 9.492904064e-05f, 4.199411342e-05f, \
+                   1.403592523e-05f, 3.852757800e-06f, 1.253311552e-06f, 4.668154077e-07f,            \
+                   1.312184850e-07f, 3.118287495e-08f, 9.349276908e-09f, 3.566481332e-09f,            \
+                   7.611386944e-03f, 4.139443859e-03f, 2.314684447e-03f, 1.328865765e-03f)
+CLACT_INLINE realv clact_ncdf_tail(realv a)
+{
+    const realv ac = a > 14.7f ? 14.7f : a;
+    const intv bi = CLACT_ASI(ac + 1.0f), i = bi >> 21;
+    const realv t = ac - (CLACT_ASR((bi & (int)0xffe00000) | 0x00100000) - 1.0f);
+    realv u = fma(clact_perm(CLACT_NCDF_C6, i), t, clact_perm(CLACT_NCDF_C5, i));
+    u = fma(u, t, clact_perm(CLACT_NCDF_C4, i));
+    u = fma(u, t, clact_perm(CLACT_NCDF_C3, i));
+    u = fma(u, t, clact_perm(CLACT_NCDF_C2, i));
+    u = fma(u, t, clact_perm(CLACT_NCDF_C1, i));
+    const realv p = fma(u, t, clact_perm(CLACT_NCDF_C0, i));
+    realv em;
+    const realv kf = clact_gelu_kf(ac, &em);
+    return clact_scale1p(ac * p, em, kf);
+}
+#else
 CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
     const realv ac = a > 14.7f ? 14.7f : a;
@@ -515,6 +589,7 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
     return fma(hk, p, hk * p * em);
 #endif
 }
+#endif
 
 /* Phi(-a) - a phi(a) = phi(a) (M(a) - a) = gelu'(-a), a >= 0.
  * M(a) - a has a simple root at a = R = 0.7518 (where gelu' changes sign),
