@@ -543,11 +543,18 @@ CLACT_INLINE realv clact_perm(float16 t, intv i)
                    1.403592523e-05f, 3.852757800e-06f, 1.253311552e-06f, 4.668154077e-07f,            \
                    1.312184850e-07f, 3.118287495e-08f, 9.349276908e-09f, 3.566481332e-09f,            \
                    7.611386944e-03f, 4.139443859e-03f, 2.314684447e-03f, 1.328865765e-03f)
+/* the piece of [0, 15) that a lies in: its index *i, and t = a - m */
+CLACT_INLINE realv clact_ncdf_piece(realv a, intv *i)
+{
+    const intv bi = CLACT_ASI(a + 1.0f);
+    *i = bi >> 21;
+    return a - (CLACT_ASR((bi & (int)0xffe00000) | 0x00100000) - 1.0f);
+}
 CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
     const realv ac = a > 14.7f ? 14.7f : a;
-    const intv bi = CLACT_ASI(ac + 1.0f), i = bi >> 21;
-    const realv t = ac - (CLACT_ASR((bi & (int)0xffe00000) | 0x00100000) - 1.0f);
+    intv i;
+    const realv t = clact_ncdf_piece(ac, &i);
     realv u = fma(clact_perm(CLACT_NCDF_C6, i), t, clact_perm(CLACT_NCDF_C5, i));
     u = fma(u, t, clact_perm(CLACT_NCDF_C4, i));
     u = fma(u, t, clact_perm(CLACT_NCDF_C3, i));
@@ -597,12 +604,49 @@ CLACT_INLINE realv clact_ncdf_tail(realv a)
  * sqrt(2 pi)) a degree-10 polynomial in the same q (fit 2.3e-9). a - R is
  * formed with R in two pieces (the first subtraction is exact near the
  * root): the result keeps its relative accuracy through the root, and in
- * the tail, where Phi(-a) - a phi(a) would cancel, too. */
+ * the tail, where Phi(-a) - a phi(a) would cancel, too.
+ * With vpermps U comes from a table, as H does in clact_ncdf_tail: a
+ * polynomial in t of degree 5 per piece (within 2^-23.3 of U). */
 #define CLACT_GELU_A0_HI 7.517915368e-01f
 #define CLACT_GELU_A0_LO -1.211444989e-08f
+#if CLACT_HAVE_SCALEF
+#define CLACT_GD_C0 (float16)(-5.377618670e-01f, -5.138378739e-01f, -4.965718687e-01f, -4.836164713e-01f, \
+                   -4.693795443e-01f, -4.563345015e-01f, -4.472928941e-01f, -4.406780303e-01f,            \
+                   -4.335437715e-01f, -4.271006882e-01f, -4.226707220e-01f, -4.194408059e-01f,            \
+                   -6.444334984e-01f, -6.104199886e-01f, -5.837712288e-01f, -5.624931455e-01f)
+#define CLACT_GD_C1 (float16)(5.685918406e-02f, 4.018071666e-02f, 2.963818237e-02f, 2.263274044e-02f, \
+                   1.590236649e-02f, 1.068916358e-02f, 7.643543649e-03f, 5.722713657e-03f,            \
+                   3.951265011e-03f, 2.625704277e-03f, 1.868192106e-03f, 1.395924366e-03f,            \
+                   1.543207467e-01f, 1.197291464e-01f, 9.476763010e-02f, 7.635717839e-02f)
+#define CLACT_GD_C2 (float16)(-2.114821039e-02f, -1.302654762e-02f, -8.470579050e-03f, -5.761678331e-03f, \
+                   -3.461944405e-03f, -1.940400456e-03f, -1.185735920e-03f, -7.734756218e-04f,            \
+                   -4.466418759e-04f, -2.431783214e-04f, -1.463732769e-04f, -9.471626981e-05f,            \
+                   -8.166515827e-02f, -5.828757212e-02f, -4.256185144e-02f, -3.173049167e-02f)
+#define CLACT_GD_C3 (float16)(7.264253218e-03f, 3.958249930e-03f, 2.295637736e-03f, 1.403725939e-03f, \
+                   7.287851768e-04f, 3.437917330e-04f, 1.806311921e-04f, 1.030887579e-04f,            \
+                   4.999125667e-05f, 2.237154695e-05f, 1.141331541e-05f, 6.402240615e-06f,            \
+                   3.804191574e-02f, 2.529516816e-02f, 1.723624952e-02f, 1.201314759e-02f)
+#define CLACT_GD_C4 (float16)(-2.351004165e-03f, -1.144258771e-03f, -5.966452882e-04f, -3.301318502e-04f, \
+                   -1.508852583e-04f, -6.016338375e-05f, -2.725949889e-05f, -1.363958745e-05f,            \
+                   -5.643594250e-06f, -2.070228675e-06f, -8.937429925e-07f, -4.328261696e-07f,            \
+                   -1.606761850e-02f, -1.003431249e-02f, -6.429033820e-03f, -4.218594637e-03f)
+#define CLACT_GD_C5 (float16)(7.109821890e-04f, 3.123779898e-04f, 1.477319311e-04f, 7.450517296e-05f, \
+                   2.992050941e-05f, 1.019786578e-05f, 4.015080776e-06f, 1.770753215e-06f,            \
+                   6.208794048e-07f, 1.882464602e-07f, 6.910869388e-08f, 3.093485290e-08f,            \
+                   6.215553731e-03f, 3.669924103e-03f, 2.224704251e-03f, 1.382379676e-03f)
+#endif
 CLACT_INLINE realv clact_gelu_dtail(realv a)
 {
     const realv ac = a > 14.7f ? 14.7f : a;
+#if CLACT_HAVE_SCALEF
+    intv i;
+    const realv t = clact_ncdf_piece(ac, &i);
+    realv u = fma(clact_perm(CLACT_GD_C5, i), t, clact_perm(CLACT_GD_C4, i));
+    u = fma(u, t, clact_perm(CLACT_GD_C3, i));
+    u = fma(u, t, clact_perm(CLACT_GD_C2, i));
+    u = fma(u, t, clact_perm(CLACT_GD_C1, i));
+    u = fma(u, t, clact_perm(CLACT_GD_C0, i));
+#else
     realv q;
     clact_gelu_h(ac, &q);
     const realv q2 = q * q, q4 = q2 * q2; /* Estrin's scheme */
@@ -614,6 +658,7 @@ CLACT_INLINE realv clact_gelu_dtail(realv a)
     const realv h2 = fma(CLACT_K(1.369748134e-05f), q2, p4);
     const realv h = fma(fma(h2, q4, fma(p3, q2, p2)), q4, fma(p1, q2, p0));
     const realv u = h - 5.045492053e-01f;
+#endif
     const realv d = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
 #if CLACT_HAVE_SCALEF
     realv em;
