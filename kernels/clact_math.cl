@@ -31,6 +31,8 @@
  *   clact_exp_kf(x, dx, &em)  kf with e^(x+dx) = 2^kf (1 + em), and
  *   clact_scalef(v, kf)     v 2^kf, and clact_scale1p(v, em, kf) v (1 + em)
  *                           2^kf (AVX-512 only: CLACT_HAVE_SCALEF)
+ *   clact_perm(t, i)        lane i mod 16 of the 16-entry table t, per lane
+ *                           (AVX-512's vpermps; CLACT_HAVE_SCALEF too)
  *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
  *   clact_rcpn(d), clact_divn(a, d)  1/d and a/d for the formulas'
  *                           denominators (d normal, in [2^-125, 2^125])
