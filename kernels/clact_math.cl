@@ -516,7 +516,8 @@ CLACT_INLINE realv clact_perm(float16 t, intv i)
  * the chain of dependent operations is about half as long: on the Xeon
  * gelu's forward went from 27 to 24 cycles per 16 floats in cache and
  * from 0.72 to 0.77-0.81 of copy at full size. Float coefficients, in
- * the order of the index: pieces 4-15 (b in [2, 16)), then 0-3. */
+ * the order of the index: pieces 4-15 (b in [2, 16)), then 0-3
+ * (tools/fit_ncdf_tables.py fits and prints them, and U's below). */
 #define CLACT_NCDF_C0 (float16)(2.307603210e-01f, 1.852316707e-01f, 1.536519378e-01f, 1.307247281e-01f, \
                    1.063451543e-01f, 8.480339497e-02f, 7.034269720e-02f, 6.001567468e-02f,            \
                    4.912254587e-02f, 3.950669244e-02f, 3.301897272e-02f, 2.835266106e-02f,            \
