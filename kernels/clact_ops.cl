@@ -529,6 +529,54 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
     return z;
 }
 /* beta = 1, the default and by far the most common: z = x, exact */
+#if CLACT_HAVE_SCALEF && !CLACT_LOWP
+/* log1p(e^-a) = K(a) e^-a for a >= 0, K from a table of 16 polynomials
+ * as gelu's H (clact_ncdf_tail): [0, 30) cut at the bits of a/2 + 1
+ * (pieces 1/2 wide to 2, 1 to 6, 2 to 14, 4 to 30), degree 5 in t = a - m
+ * (fit, float coefficients and float evaluation within 2^-23.6 of K).
+ * K(a) = 1 - e^-a/2 + ... beyond 29.5, so a is clamped there for the
+ * table (the error below 2^-43) and at 115 for the exponential (e^-115
+ * is 0 in float). In place of log1p01's division and the chain behind
+ * it (tools/fit_ncdf_tables.py fits and prints the table). */
+#define CLACT_SP_C0 (float16)(9.610737562e-01f, 9.851985574e-01f, 9.944862723e-01f, 9.979621768e-01f, \
+                   9.995443225e-01f, 9.999383092e-01f, 9.999916553e-01f, 9.999988675e-01f,            \
+                   9.999999404e-01f, 1.000000000e+00f, 1.000000000e+00f, 1.000000000e+00f,            \
+                   7.395208478e-01f, 8.190059066e-01f, 8.793188930e-01f, 9.220263362e-01f)
+#define CLACT_SP_C1 (float16)(3.693186864e-02f, 1.451077405e-02f, 5.473241676e-03f, 2.032302786e-03f, \
+                   4.553968902e-04f, 6.169615517e-05f, 8.350856660e-06f, 1.130187343e-06f,            \
+                   5.635748934e-08f, 1.032223640e-09f, 1.890583523e-11f, 3.462724356e-13f,            \
+                   1.773443520e-01f, 1.398272365e-01f, 1.020190343e-01f, 7.007352263e-02f)
+#define CLACT_SP_C2 (float16)(-1.658748649e-02f, -6.971130613e-03f, -2.696336946e-03f, -1.010549255e-03f, \
+                   -2.270566329e-04f, -3.079168891e-05f, -4.168355645e-06f, -5.641467169e-07f,            \
+                   -2.732597970e-08f, -5.004928139e-10f, -9.166846102e-12f, -1.678966346e-13f,            \
+                   -3.439424559e-02f, -3.903358802e-02f, -3.554297239e-02f, -2.802805975e-02f)
+#define CLACT_SP_C3 (float16)(4.383332562e-03f, 2.140582772e-03f, 8.724000072e-04f, 3.332021879e-04f, \
+                   7.554521289e-05f, 1.026629161e-05f, 1.390169018e-06f, 1.881531517e-07f,            \
+                   9.202081763e-09f, 1.685420692e-10f, 3.086955821e-12f, 5.653956781e-14f,            \
+                   -6.363897584e-03f, 2.492694193e-06f, 4.152915906e-03f, 5.454583094e-03f)
+#define CLACT_SP_C4 (float16)(-5.801630905e-04f, -4.479825438e-04f, -2.067973692e-04f, -8.238544979e-05f, \
+                   -1.975608757e-05f, -2.699955530e-06f, -3.658823005e-07f, -4.952563870e-08f,            \
+                   -2.861697324e-09f, -5.241392390e-11f, -9.599945621e-13f, -1.758291321e-14f,            \
+                   3.272923641e-03f, 2.778880298e-03f, 1.320967101e-03f, 9.417705587e-05f)
+#define CLACT_SP_C5 (float16)(-4.560616799e-05f, 5.639178562e-05f, 3.607273538e-05f, 1.569810956e-05f, \
+                   3.875890343e-06f, 5.346686294e-07f, 7.254610068e-08f, 9.821467195e-09f,             \
+                   5.538507430e-10f, 1.014416849e-11f, 1.857969345e-13f, 3.402989594e-15f,             \
+                   1.645695302e-04f, -4.852690618e-04f, -5.949768238e-04f, -3.632518928e-04f)
+CLACT_INLINE realv clact_softplus_tail(realv a)
+{
+    const realv ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a;
+    const intv bi = CLACT_ASI(fma(ak, CLACT_K(0.5f), CLACT_K(1.0f))), i = bi >> 21;
+    const realv t = ak - fma(CLACT_ASR((bi & (int)0xffe00000) | 0x00100000), CLACT_K(2.0f), CLACT_K(-2.0f));
+    realv k = fma(clact_perm(CLACT_SP_C5, i), t, clact_perm(CLACT_SP_C4, i));
+    k = fma(k, t, clact_perm(CLACT_SP_C3, i));
+    k = fma(k, t, clact_perm(CLACT_SP_C2, i));
+    k = fma(k, t, clact_perm(CLACT_SP_C1, i));
+    k = fma(k, t, clact_perm(CLACT_SP_C0, i));
+    realv em;
+    const realv kf = clact_exp_kf(-ae, CLACT_K(-0.0f), &em);
+    return clact_scale1p(k, em, kf);
+}
+#endif
 CLACT_INLINE realv clact_softplus1(realv x, realv th)
 {
 #if CLACT_LOWP
@@ -540,7 +588,7 @@ CLACT_INLINE realv clact_softplus1(realv x, realv th)
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
     const realv t = clact_log1p_ratio(e) * e;
 #elif CLACT_HAVE_SCALEF
-    const realv t = clact_log1p01(clact_logistic_ev(x));
+    const realv t = clact_softplus_tail(fabs(x));
 #else
     realv em;
     /* e unscaled: where it is subnormal, so is the result */

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Fit the per-piece polynomial tables of float32 gelu's tails
-(kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*) and print them as
-C defines, in the order of the kernels' lookup index.
+(kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*) and of softplus'
+(kernels/clact_ops.cl, CLACT_SP_C*) and print them as C defines, in the
+order of the kernels' lookup index.
 
   H(a) = Phi(-a) e^(a^2/2)                      gelu forward:  a Phi(-a) = a H(a) e^(-a^2/2)
   U(a) = (H(a) - a/sqrt(2 pi)) / (a - R)        gelu backward: Phi(-a) - a phi(a) = (a - R) U(a) e^(-a^2/2)
+  K(a) = log1p(e^-a) e^a                        softplus:      log1p(e^-|x|) = K(|x|) e^-|x|
 
-[0, 15) is cut at the bits of b = a + 1: exponent and two leading mantissa
-bits, 16 pieces. On each piece the polynomial is in t = a - m, m the
+[0, 15) (softplus: [0, 30)) is cut at the bits of b = a + 1 (b = a/2 + 1):
+exponent and two leading mantissa bits, 16 pieces. On each piece the polynomial is in t = a - m, m the
 piece's midpoint; a least-squares fit of the relative error on Chebyshev
 nodes (and the ends), coefficients rounded to float. The check evaluates
 the float polynomial by Horner's scheme with exactly rounded fmas and
@@ -36,6 +38,10 @@ def U(a):
     return (H(a) - a / mp.sqrt(2 * mp.pi)) / (a - R)
 
 
+def K(a):
+    return mp.log1p(mp.exp(-a)) * mp.exp(a)
+
+
 def f32(x):
     return np.float32(float(x))
 
@@ -44,21 +50,21 @@ def fma(a, b, c):  # exactly rounded, as the hardware's
     return f32(mp.mpf(float(a)) * mp.mpf(float(b)) + mp.mpf(float(c)))
 
 
-def pieces():
-    """(lo, hi, m) for b = a + 1 in [2^e (1 + k/4), 2^e (1 + (k+1)/4)), e = 0..3"""
+def pieces(s):
+    """(lo, hi, m) for b = s a + 1 in [2^e (1 + k/4), 2^e (1 + (k+1)/4)), e = 0..3"""
     out = []
     for e in range(4):
         for k in range(4):
             w = 2.0 ** e / 4
-            lo = 2.0 ** e + k * w - 1
-            out.append((lo, lo + w, lo + w / 2))
+            blo = 2.0 ** e + k * w
+            out.append(((blo - 1) / s, (blo + w - 1) / s, (blo + w / 2 - 1) / s))
     return out
 
 
-def fit(f, deg, nodes=50, checks=1500):
+def fit(f, deg, s=1.0, amax=AMAX, nodes=50, checks=1500):
     table, worst = [], 0.0
-    for lo, hi, m in pieces():
-        hi = min(hi, AMAX)
+    for lo, hi, m in pieces(s):
+        hi = min(hi, amax)
         ts = [mp.mpf(lo) + (mp.mpf(hi) - lo) * (0.5 - 0.5 * mp.cos(mp.pi * (i + 0.5) / nodes)) for i in range(nodes)]
         ts += [mp.mpf(lo), mp.mpf(hi)]
         A = mp.matrix([[(t - m) ** j / f(t) for j in range(deg + 1)] for t in ts])
@@ -96,7 +102,8 @@ def defines(name, table, deg):
 
 
 if __name__ == "__main__":
-    for name, f, deg in (("CLACT_NCDF_C", H, 6), ("CLACT_GD_C", U, 5)):
-        table, worst = fit(f, deg)
+    for name, f, deg, kw in (("CLACT_NCDF_C", H, 6, {}), ("CLACT_GD_C", U, 5, {}),
+                             ("CLACT_SP_C", K, 5, {"s": 0.5, "amax": 30.0, "nodes": 40, "checks": 800})):
+        table, worst = fit(f, deg, **kw)
         print("/* %s: degree %d, worst relative error 2^%.2f */" % (name, deg, np.log2(worst)))
         print(defines(name, table, deg))
