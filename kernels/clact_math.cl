@@ -514,9 +514,10 @@ CLACT_INLINE realv clact_perm(float16 t, intv i)
  * the bits below cleared (m itself exact), and t is exact where a >= m/2,
  * within 2^-28 of a - m below. The lookups run beside the arithmetic and
  * the chain of dependent operations is about half as long: on the Xeon
- * gelu's forward went from 27 to 24 cycles per 16 floats in cache and
- * from 0.72 to 0.77-0.81 of copy at full size. Float coefficients, in
- * the order of the index: pieces 4-15 (b in [2, 16)), then 0-3
+ * gelu's forward went from 26.4 to 24 cycles per 16 floats in cache and
+ * from 0.75 to 0.87 of copy at full size (interleaved, medians of 4).
+ * Float coefficients, in the order of the index: pieces 4-15 (b in
+ * [2, 16)), then 0-3
  * (tools/fit_ncdf_tables.py fits and prints them, and U's below). */
 #define CLACT_NCDF_C0 (float16)(2.307603210e-01f, 1.852316707e-01f, 1.536519378e-01f, 1.307247281e-01f, \
                    1.063451543e-01f, 8.480339497e-02f, 7.034269720e-02f, 6.001567468e-02f,            \
@@ -546,18 +547,21 @@ CLACT_INLINE realv clact_perm(float16 t, intv i)
                    1.403592523e-05f, 3.852757800e-06f, 1.253311552e-06f, 4.668154077e-07f,            \
                    1.312184850e-07f, 3.118287495e-08f, 9.349276908e-09f, 3.566481332e-09f,            \
                    7.611386944e-03f, 4.139443859e-03f, 2.314684447e-03f, 1.328865765e-03f)
-/* the piece of [0, 15) that a lies in: its index *i, and t = a - m */
-CLACT_INLINE realv clact_ncdf_piece(realv a, intv *i)
+/* The piece of the tables above (and of softplus', clact_ops.cl) that
+ * a >= 0 lies in, for b = s a + 1 in [1, 16) (s a power of two): its index
+ * *i and t = a - m, m the piece's midpoint. m s + 1 is b with bit 20 set
+ * and the bits below cleared, so m itself is exact. */
+CLACT_INLINE realv clact_piece16(realv a, float s, intv *i)
 {
-    const intv bi = CLACT_ASI(a + 1.0f);
+    const intv bi = CLACT_ASI(fma(a, (realv)s, CLACT_K(1.0f)));
     *i = bi >> 21;
-    return a - (CLACT_ASR((bi & (int)0xffe00000) | 0x00100000) - 1.0f);
+    return a - fma(CLACT_ASR((bi & (int)0xffe00000) | 0x00100000), (realv)(1.0f / s), (realv)(-1.0f / s));
 }
 CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
     const realv ac = a > 14.7f ? 14.7f : a;
     intv i;
-    const realv t = clact_ncdf_piece(ac, &i);
+    const realv t = clact_piece16(ac, 1.0f, &i);
     realv u = fma(clact_perm(CLACT_NCDF_C6, i), t, clact_perm(CLACT_NCDF_C5, i));
     u = fma(u, t, clact_perm(CLACT_NCDF_C4, i));
     u = fma(u, t, clact_perm(CLACT_NCDF_C3, i));
@@ -643,7 +647,7 @@ CLACT_INLINE realv clact_gelu_dtail(realv a)
     const realv ac = a > 14.7f ? 14.7f : a;
 #if CLACT_HAVE_SCALEF
     intv i;
-    const realv t = clact_ncdf_piece(ac, &i);
+    const realv t = clact_piece16(ac, 1.0f, &i);
     realv u = fma(clact_perm(CLACT_GD_C5, i), t, clact_perm(CLACT_GD_C4, i));
     u = fma(u, t, clact_perm(CLACT_GD_C3, i));
     u = fma(u, t, clact_perm(CLACT_GD_C2, i));

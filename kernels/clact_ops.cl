@@ -234,14 +234,6 @@ CLACT_INLINE realv clact_logistic_e(realv z, realv dz, realv *em)
     const realv na = -fabs(z), dn = z < 0 ? dz : -dz;
     return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
 }
-#if CLACT_HAVE_SCALEF
-/* the same as 2^kf (1 + em), unscaled */
-CLACT_INLINE realv clact_logistic_kf(realv z, realv dz, realv *em)
-{
-    const realv na = -fabs(z), dn = z < 0 ? dz : -dz;
-    return clact_exp_kf(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
-}
-#endif
 /* the same without a low part. The exp core adds its dx: -0 is dropped by
  * the compiler, +0 (and a select between the two) is not. */
 CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
@@ -313,9 +305,9 @@ CLACT_INLINE realv clact_lp_gelu_tanh_v(realv xc, realv *t)
 }
 #endif
 /* x s(v) = x rc c, xc = x clamped to [-XMAX, XMAX] (float32: [-XNEG,
- * XPOS]), where s(v) = 1 above: float32 results scale last, (xc rc) c (x rc is normal where the result
- * is); 16-bit ones are normal only where rc c is (and rc c = 1 exactly
- * above XMAX, so x is not clamped there) */
+ * XPOS]), where s(v) = 1 above: float32 results scale last, (xc rc) c
+ * (x rc is normal where the result is); 16-bit ones are normal only where
+ * rc c is (and rc c = 1 exactly above XMAX, so x is not clamped there) */
 CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
 {
 #if CLACT_LOWP
@@ -358,11 +350,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
                              CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
 #else
-#if CLACT_REAL_IS_DOUBLE
-    const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
-#else
-    const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
-#endif
+    const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS); /* double: +-XMAX */
     realv vl, t, em;
     const realv v = clact_gelu_tanh_v(xc, &vl, &t);
 #if CLACT_HAVE_SCALEF
@@ -565,8 +553,8 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
 CLACT_INLINE realv clact_softplus_tail(realv a)
 {
     const realv ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a;
-    const intv bi = CLACT_ASI(fma(ak, CLACT_K(0.5f), CLACT_K(1.0f))), i = bi >> 21;
-    const realv t = ak - fma(CLACT_ASR((bi & (int)0xffe00000) | 0x00100000), CLACT_K(2.0f), CLACT_K(-2.0f));
+    intv i;
+    const realv t = clact_piece16(ak, 0.5f, &i);
     realv k = fma(clact_perm(CLACT_SP_C5, i), t, clact_perm(CLACT_SP_C4, i));
     k = fma(k, t, clact_perm(CLACT_SP_C3, i));
     k = fma(k, t, clact_perm(CLACT_SP_C2, i));
