@@ -33,6 +33,8 @@
  *                           2^kf (AVX-512 only: CLACT_HAVE_SCALEF)
  *   clact_perm(t, i)        lane i mod 16 of the 16-entry table t, per lane
  *                           (AVX-512's vpermps; CLACT_HAVE_SCALEF too)
+ *   clact_perm2(lo, hi, i)  lane i mod 32 of the 32-entry table (lo, hi)
+ *                           (vpermi2ps; CLACT_HAVE_SCALEF too)
  *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
  *   clact_rcpn(d), clact_divn(a, d)  1/d and a/d for the formulas'
  *                           denominators (d normal, in [2^-125, 2^125])
@@ -499,6 +501,20 @@ CLACT_INLINE realv clact_perm(float16 t, intv i)
     return (realv)(CLACT_PERM_16(t, i.lo), CLACT_PERM_16(t, i.hi));
 #else
     return (realv)(CLACT_PERM_16(t, i.lo.lo), CLACT_PERM_16(t, i.lo.hi), CLACT_PERM_16(t, i.hi.lo), CLACT_PERM_16(t, i.hi.hi));
+#endif
+}
+/* AVX-512's vpermi2ps: lane k of the result is lane i_k mod 32 of the
+ * 32-entry table (lo, hi), two registers */
+#define CLACT_PERM2_16(lo, hi, i) __builtin_ia32_vpermi2varps512((lo), (i), (hi))
+CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
+{
+#if CLACT_VEC == 16
+    return CLACT_PERM2_16(lo, hi, i);
+#elif CLACT_VEC == 32
+    return (realv)(CLACT_PERM2_16(lo, hi, i.lo), CLACT_PERM2_16(lo, hi, i.hi));
+#else
+    return (realv)(CLACT_PERM2_16(lo, hi, i.lo.lo), CLACT_PERM2_16(lo, hi, i.lo.hi), CLACT_PERM2_16(lo, hi, i.hi.lo),
+                   CLACT_PERM2_16(lo, hi, i.hi.hi));
 #endif
 }
 /* a Phi(-a) = a H(a) e^(-a^2/2) with H(a) = Phi(-a) e^(a^2/2) (the

@@ -1,22 +1,28 @@
 #!/usr/bin/env python3
 """Fit the per-piece polynomial tables of float32 gelu's tails
-(kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*) and of softplus'
-(kernels/clact_ops.cl, CLACT_SP_C*) and print them as C defines, in the
-order of the kernels' lookup index.
+(kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*), of softplus' and
+of mish's (kernels/clact_ops.cl, CLACT_SP_C*, CLACT_MISH_M*, CLACT_MISH_Q*)
+and print them as C defines, in the order of the kernels' lookup index.
 
   H(a) = Phi(-a) e^(a^2/2)                      gelu forward:  a Phi(-a) = a H(a) e^(-a^2/2)
   U(a) = (H(a) - a/sqrt(2 pi)) / (a - R)        gelu backward: Phi(-a) - a phi(a) = (a - R) U(a) e^(-a^2/2)
   K(a) = log1p(e^-a) e^a                        softplus:      log1p(e^-|x|) = K(|x|) e^-|x|
+  M(a) = (2 + e)/(2 + 2e + e^2), e = e^-a       mish, x <= 0:  mish(x) = x M(|x|) e^-|x|
+  Q(a) = -2e/(1 + 2e + 2e^2)                    mish, x > 0:   mish(x) = x + x Q(x) e^-x
 
-[0, 15) (softplus: [0, 30)) is cut at the bits of b = a + 1 (b = a/2 + 1):
-exponent and two leading mantissa bits, 16 pieces. On each piece the polynomial is in t = a - m, m the
-piece's midpoint; a least-squares fit of the relative error on Chebyshev
-nodes (and the ends), coefficients rounded to float. The check evaluates
-the float polynomial by Horner's scheme with exactly rounded fmas and
-prints the worst relative error of each table.
+[0, 15) (softplus, mish: [0, 30)) is cut at the bits of b = a + 1
+(b = a/2 + 1): exponent and two leading mantissa bits, 16 pieces. On each
+piece the polynomial is in t = a - m, m the piece's midpoint; a
+least-squares fit of the result's relative error on Chebyshev nodes (and
+the ends), coefficients rounded to float (mish's: one at a time from the
+constant term up, each remaining one refitted after the rounding of the
+one before, which halves the rounding's share of the error). The check
+evaluates the float polynomial by Horner's scheme with exactly rounded
+fmas and prints the worst relative error of each table (Q's: of the
+result, x (1 + Q e^-x), the only place where Q's error shows).
 
 Developer tool (needs mpmath and numpy from PyPI):
-  python3 tools/fit_ncdf_tables.py
+  python3 tools/fit_ncdf_tables.py [TABLE...]    e.g. CLACT_MISH_M; all by default
 """
 import mpmath as mp
 import numpy as np
@@ -42,6 +48,16 @@ def K(a):
     return mp.log1p(mp.exp(-a)) * mp.exp(a)
 
 
+def M(a):
+    e = mp.exp(-a)
+    return (2 + e) / (2 + 2 * e + e * e)
+
+
+def Q(a):
+    e = mp.exp(-a)
+    return -2 * e / (1 + 2 * e + 2 * e * e)
+
+
 def f32(x):
     return np.float32(float(x))
 
@@ -61,15 +77,26 @@ def pieces(s):
     return out
 
 
-def fit(f, deg, s=1.0, amax=AMAX, nodes=50, checks=1500):
+def fit(f, deg, s=1.0, amax=AMAX, nodes=50, checks=1500, w=None, seq=False):
+    """w(a): the weight that turns the table's error into the result's
+    relative error (1/f by default)"""
+    w = w or (lambda a: 1 / f(a))
     table, worst = [], 0.0
     for lo, hi, m in pieces(s):
         hi = min(hi, amax)
         ts = [mp.mpf(lo) + (mp.mpf(hi) - lo) * (0.5 - 0.5 * mp.cos(mp.pi * (i + 0.5) / nodes)) for i in range(nodes)]
         ts += [mp.mpf(lo), mp.mpf(hi)]
-        A = mp.matrix([[(t - m) ** j / f(t) for j in range(deg + 1)] for t in ts])
-        b = mp.matrix([1] * len(ts))
-        c = [f32(x) for x in mp.lu_solve(A.T * A, A.T * b)]
+        if seq:
+            c = []
+            for k in range(deg + 1):
+                A = mp.matrix([[(t - m) ** j * w(t) for j in range(k, deg + 1)] for t in ts])
+                b = mp.matrix([(f(t) - sum(c[j] * (t - m) ** j for j in range(k))) * w(t) for t in ts])
+                c.append(mp.mpf(float(f32(mp.lu_solve(A.T * A, A.T * b)[0]))))
+            c = [f32(x) for x in c]
+        else:
+            A = mp.matrix([[(t - m) ** j * w(t) for j in range(deg + 1)] for t in ts])
+            b = mp.matrix([f(t) * w(t) for t in ts])
+            c = [f32(x) for x in mp.lu_solve(A.T * A, A.T * b)]
         for a in np.linspace(lo, hi, checks):
             a = f32(a)
             t = f32(mp.mpf(float(a)) - m)
@@ -77,7 +104,7 @@ def fit(f, deg, s=1.0, amax=AMAX, nodes=50, checks=1500):
             for j in range(deg - 1, -1, -1):
                 p = fma(p, t, c[j])
             ex = f(mp.mpf(float(a)))
-            worst = max(worst, abs(float((mp.mpf(float(p)) - ex) / ex)))
+            worst = max(worst, abs(float((mp.mpf(float(p)) - ex) * w(mp.mpf(float(a))))))
         table.append(c)
     return table, worst
 
@@ -102,8 +129,14 @@ def defines(name, table, deg):
 
 
 if __name__ == "__main__":
-    for name, f, deg, kw in (("CLACT_NCDF_C", H, 6, {}), ("CLACT_GD_C", U, 5, {}),
-                             ("CLACT_SP_C", K, 5, {"s": 0.5, "amax": 30.0, "nodes": 40, "checks": 800})):
+    import sys
+    wide = {"s": 0.5, "amax": 30.0, "nodes": 40, "checks": 800}
+    tables = (("CLACT_NCDF_C", H, 6, {}), ("CLACT_GD_C", U, 5, {}), ("CLACT_SP_C", K, 5, wide),
+              ("CLACT_MISH_Q", Q, 5, dict(wide, seq=True, w=lambda a: mp.exp(-a) / (1 + mp.exp(-a) * Q(a)))),
+              ("CLACT_MISH_M", M, 5, dict(wide, seq=True)))
+    for name, f, deg, kw in tables:
+        if len(sys.argv) > 1 and name not in sys.argv[1:]:
+            continue  # only the tables named on the command line
         table, worst = fit(f, deg, **kw)
         print("/* %s: degree %d, worst relative error 2^%.2f */" % (name, deg, np.log2(worst)))
         print(defines(name, table, deg))
