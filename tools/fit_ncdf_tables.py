@@ -1,25 +1,29 @@
 #!/usr/bin/env python3
 """Fit the per-piece polynomial tables of float32 gelu's tails
-(kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*), of softplus' and
-of mish's (kernels/clact_ops.cl, CLACT_SP_C*, CLACT_MISH_M*, CLACT_MISH_Q*)
-and print them as C defines, in the order of the kernels' lookup index.
+(kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*), of softplus', mish's
+and gelu_tanh's derivative (kernels/clact_ops.cl, CLACT_SP_C*, CLACT_MISH_M*,
+CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*) and print them as C defines, in the order of the kernels' lookup index.
 
   H(a) = Phi(-a) e^(a^2/2)                      gelu forward:  a Phi(-a) = a H(a) e^(-a^2/2)
   U(a) = (H(a) - a/sqrt(2 pi)) / (a - R)        gelu backward: Phi(-a) - a phi(a) = (a - R) U(a) e^(-a^2/2)
   K(a) = log1p(e^-a) e^a                        softplus:      log1p(e^-|x|) = K(|x|) e^-|x|
   M(a) = (2 + e)/(2 + 2e + e^2), e = e^-a       mish, x <= 0:  mish(x) = x M(|x|) e^-|x|
   Q(a) = -2e/(1 + 2e + 2e^2)                    mish, x > 0:   mish(x) = x + x Q(x) e^-x
+  with E = e^-w, w = a (A + B a^2) (gelu_tanh's v at |x|), w' its derivative:
+  P(a) = (a w' - 1 - E)/(1 + E)^2               gelu_tanh', x >= 0: 1 + P(x) e^-w
+  V(a) = (1 + E - a w')/(1 + E)^2/(a - RT)      gelu_tanh', x < 0:  (|x| - RT) V(|x|) e^-w
 
 [0, 15) (softplus, mish: [0, 30)) is cut at the bits of b = a + 1
 (b = a/2 + 1): exponent and two leading mantissa bits, 16 pieces. On each
 piece the polynomial is in t = a - m, m the piece's midpoint; a
 least-squares fit of the result's relative error on Chebyshev nodes (and
-the ends), coefficients rounded to float (mish's: one at a time from the
+the ends), coefficients rounded to float (mish's and gelu_tanh's: one at a time from the
 constant term up, each remaining one refitted after the rounding of the
 one before, which halves the rounding's share of the error). The check
 evaluates the float polynomial by Horner's scheme with exactly rounded
-fmas and prints the worst relative error of each table (Q's: of the
-result, x (1 + Q e^-x), the only place where Q's error shows).
+fmas and prints the worst relative error of each table (Q's and P's: of
+the result, x (1 + Q e^-x) and 1 + P e^-w, the only place where their
+error shows).
 
 Developer tool (needs mpmath and numpy from PyPI):
   python3 tools/fit_ncdf_tables.py [TABLE...]    e.g. CLACT_MISH_M; all by default
@@ -56,6 +60,31 @@ def M(a):
 def Q(a):
     e = mp.exp(-a)
     return -2 * e / (1 + 2 * e + 2 * e * e)
+
+
+GT_A = mp.sqrt(8 / mp.pi)
+GT_B = GT_A * mp.mpf("0.044715")
+
+
+def GT_E(a):
+    return mp.exp(-(GT_A * a + GT_B * a ** 3))
+
+
+def GT_AW(a):  # a w'(a)
+    return a * (GT_A + 3 * GT_B * a * a)
+
+
+def P(a):
+    return (GT_AW(a) - 1 - GT_E(a)) / (1 + GT_E(a)) ** 2
+
+
+RT = mp.findroot(lambda a: 1 + GT_E(a) - GT_AW(a), 0.75)
+
+
+def V(a):
+    if abs(a - RT) < mp.mpf("1e-15"):
+        a = RT + mp.mpf("1e-15")
+    return (1 + GT_E(a) - GT_AW(a)) / (1 + GT_E(a)) ** 2 / (a - RT)
 
 
 def f32(x):
@@ -133,10 +162,15 @@ if __name__ == "__main__":
     wide = {"s": 0.5, "amax": 30.0, "nodes": 40, "checks": 800}
     tables = (("CLACT_NCDF_C", H, 6, {}), ("CLACT_GD_C", U, 5, {}), ("CLACT_SP_C", K, 5, wide),
               ("CLACT_MISH_Q", Q, 5, dict(wide, seq=True, w=lambda a: mp.exp(-a) / (1 + mp.exp(-a) * Q(a)))),
-              ("CLACT_MISH_M", M, 5, dict(wide, seq=True)))
+              ("CLACT_MISH_M", M, 5, dict(wide, seq=True)),
+              ("CLACT_GTP_C", P, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True,
+                                     "w": lambda a: max(GT_E(a) / (1 + GT_E(a) * P(a)), mp.mpf(2) ** -40)}),
+              ("CLACT_GTV_C", V, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True}))
     for name, f, deg, kw in tables:
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
             continue  # only the tables named on the command line
         table, worst = fit(f, deg, **kw)
         print("/* %s: degree %d, worst relative error 2^%.2f */" % (name, deg, np.log2(worst)))
         print(defines(name, table, deg))
+        if name == "CLACT_GTV_C":
+            print("/* RT = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RT, 20), f32(RT), f32(RT - mp.mpf(float(f32(RT))))))
