@@ -517,6 +517,12 @@ CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
                    CLACT_PERM2_16(lo, hi, i.hi.hi));
 #endif
 }
+/* Horner's scheme over per-lane table lookups: L(k, i) is the degree-k
+ * coefficient of lane i's piece (e.g. clact_perm(NAME##k, i)) */
+#define CLACT_HORNER5(L, i, t)                                                                      \
+    fma(fma(fma(fma(fma(L(5, i), t, L(4, i)), t, L(3, i)), t, L(2, i)), t, L(1, i)), t, L(0, i))
+#define CLACT_HORNER6(L, i, t)                                                                      \
+    fma(fma(fma(fma(fma(fma(L(6, i), t, L(5, i)), t, L(4, i)), t, L(3, i)), t, L(2, i)), t, L(1, i)), t, L(0, i))
 /* a Phi(-a) = a H(a) e^(-a^2/2) with H(a) = Phi(-a) e^(a^2/2) (the
  * (a + 2) M(a) / sqrt(2 pi) / (a + 2) of the form below) from a table of
  * 16 polynomials, in place of that form's division and degree-11 chain.
@@ -563,7 +569,7 @@ CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
                    1.403592523e-05f, 3.852757800e-06f, 1.253311552e-06f, 4.668154077e-07f,            \
                    1.312184850e-07f, 3.118287495e-08f, 9.349276908e-09f, 3.566481332e-09f,            \
                    7.611386944e-03f, 4.139443859e-03f, 2.314684447e-03f, 1.328865765e-03f)
-/* The piece of the tables above (and of softplus', clact_ops.cl) that
+/* The piece of the tables above (and of those in clact_ops.cl) that
  * a >= 0 lies in, for b = s a + 1 in [1, 16) (s a power of two): its index
  * *i and t = a - m, m the piece's midpoint. m s + 1 is b with bit 20 set
  * and the bits below cleared, so m itself is exact. */
@@ -573,17 +579,21 @@ CLACT_INLINE realv clact_piece16(realv a, float s, intv *i)
     *i = bi >> 21;
     return a - fma(CLACT_ASR((bi & (int)0xffe00000) | 0x00100000), (realv)(1.0f / s), (realv)(-1.0f / s));
 }
+/* the same for a 32-entry table (clact_perm2): in its upper half where
+ * neg is -1 (an op's x < 0 side), in its lower half where it is 0 */
+CLACT_INLINE realv clact_piece32(realv a, float s, intv neg, intv *i)
+{
+    const realv t = clact_piece16(a, s, i);
+    *i = (*i & ~16) | (neg & 16);
+    return t;
+}
 CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
     const realv ac = a > 14.7f ? 14.7f : a;
     intv i;
     const realv t = clact_piece16(ac, 1.0f, &i);
-    realv u = fma(clact_perm(CLACT_NCDF_C6, i), t, clact_perm(CLACT_NCDF_C5, i));
-    u = fma(u, t, clact_perm(CLACT_NCDF_C4, i));
-    u = fma(u, t, clact_perm(CLACT_NCDF_C3, i));
-    u = fma(u, t, clact_perm(CLACT_NCDF_C2, i));
-    u = fma(u, t, clact_perm(CLACT_NCDF_C1, i));
-    const realv p = fma(u, t, clact_perm(CLACT_NCDF_C0, i));
+#define CLACT_NCDF_L(k, i) clact_perm(CLACT_NCDF_C##k, i)
+    const realv p = CLACT_HORNER6(CLACT_NCDF_L, i, t);
     realv em;
     const realv kf = clact_gelu_kf(ac, &em);
     return clact_scale1p(ac * p, em, kf);
@@ -664,11 +674,8 @@ CLACT_INLINE realv clact_gelu_dtail(realv a)
 #if CLACT_HAVE_SCALEF
     intv i;
     const realv t = clact_piece16(ac, 1.0f, &i);
-    realv u = fma(clact_perm(CLACT_GD_C5, i), t, clact_perm(CLACT_GD_C4, i));
-    u = fma(u, t, clact_perm(CLACT_GD_C3, i));
-    u = fma(u, t, clact_perm(CLACT_GD_C2, i));
-    u = fma(u, t, clact_perm(CLACT_GD_C1, i));
-    u = fma(u, t, clact_perm(CLACT_GD_C0, i));
+#define CLACT_GD_L(k, i) clact_perm(CLACT_GD_C##k, i)
+    const realv u = CLACT_HORNER5(CLACT_GD_L, i, t);
 #else
     realv q;
     clact_gelu_h(ac, &q);

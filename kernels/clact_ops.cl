@@ -415,19 +415,15 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
                              CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
 #elif CLACT_HAVE_SCALEF
-    const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XNEG), a = fabs(xc);
+    const realv ax = fabs(x), a = ax > CLACT_GT_XNEG ? CLACT_GT_XNEG : ax; /* NaN passes */
     realv wl, t, em;
     const realv w = clact_gelu_tanh_v(a, &wl, &t);
     const realv kf = clact_exp_kf(-w, -wl, &em);
-    const intv neg = CLACT_ASI(x) < 0; /* -0 too: V's side gives 1/2 there */
+    const intv neg = CLACT_ASI(x) >> 31; /* -0 too: V's side gives 1/2 there */
     intv i;
-    const realv tt = clact_piece16(a, 1.0f, &i);
-    i = (i & ~16) | (neg & 16);
-    realv k = fma(clact_perm2(CLACT_GTP_C5, CLACT_GTV_C5, i), tt, clact_perm2(CLACT_GTP_C4, CLACT_GTV_C4, i));
-    k = fma(k, tt, clact_perm2(CLACT_GTP_C3, CLACT_GTV_C3, i));
-    k = fma(k, tt, clact_perm2(CLACT_GTP_C2, CLACT_GTV_C2, i));
-    k = fma(k, tt, clact_perm2(CLACT_GTP_C1, CLACT_GTV_C1, i));
-    k = fma(k, tt, clact_perm2(CLACT_GTP_C0, CLACT_GTV_C0, i));
+    const realv tt = clact_piece32(a, 1.0f, neg, &i);
+#define CLACT_GTPV_L(k, i) clact_perm2(CLACT_GTP_C##k, CLACT_GTV_C##k, i)
+    const realv k = CLACT_HORNER5(CLACT_GTPV_L, i, tt);
     const realv d = neg ? (a - CLACT_GTB_R_HI) - CLACT_GTB_R_LO : (realv)1; /* exact near RT */
     const realv z = clact_scale1p(d * k, em, kf); /* E (a - RT) V or E P, scaled last */
     return neg ? z : 1 + z;
@@ -560,18 +556,15 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 {
     const realv xc = clact_clamp(x, -115.0f, 115.0f), a = fabs(xc);
     const realv ak = a > 29.5f ? 29.5f : a;
+    const intv neg = CLACT_ASI(x) >> 31; /* x's sign bit: M's side */
     intv i;
-    const realv t = clact_piece16(ak, 0.5f, &i);
-    i = (i & ~16) | ((CLACT_ASI(x) >> 27) & 16); /* bit 4: x's sign */
-    realv k = fma(clact_perm2(CLACT_MISH_Q5, CLACT_MISH_M5, i), t, clact_perm2(CLACT_MISH_Q4, CLACT_MISH_M4, i));
-    k = fma(k, t, clact_perm2(CLACT_MISH_Q3, CLACT_MISH_M3, i));
-    k = fma(k, t, clact_perm2(CLACT_MISH_Q2, CLACT_MISH_M2, i));
-    k = fma(k, t, clact_perm2(CLACT_MISH_Q1, CLACT_MISH_M1, i));
-    k = fma(k, t, clact_perm2(CLACT_MISH_Q0, CLACT_MISH_M0, i));
+    const realv t = clact_piece32(ak, 0.5f, neg, &i);
+#define CLACT_MISH_L(k, i) clact_perm2(CLACT_MISH_Q##k, CLACT_MISH_M##k, i)
+    const realv k = CLACT_HORNER5(CLACT_MISH_L, i, t);
     realv em;
     const realv kf = clact_exp_kf(-a, CLACT_K(-0.0f), &em);
     const realv z = clact_scale1p(xc * k, em, kf); /* x e M or x e Q, scaled last */
-    return x >= 0 ? x + z : z; /* +0: 0 + -0 */
+    return x >= 0 ? x + z : z; /* +0: 0 + -0; -0: -0 + -0 */
 }
 #else
 CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
@@ -707,11 +700,8 @@ CLACT_INLINE realv clact_softplus_tail(realv a)
     const realv ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a;
     intv i;
     const realv t = clact_piece16(ak, 0.5f, &i);
-    realv k = fma(clact_perm(CLACT_SP_C5, i), t, clact_perm(CLACT_SP_C4, i));
-    k = fma(k, t, clact_perm(CLACT_SP_C3, i));
-    k = fma(k, t, clact_perm(CLACT_SP_C2, i));
-    k = fma(k, t, clact_perm(CLACT_SP_C1, i));
-    k = fma(k, t, clact_perm(CLACT_SP_C0, i));
+#define CLACT_SP_L(k, i) clact_perm(CLACT_SP_C##k, i)
+    const realv k = CLACT_HORNER5(CLACT_SP_L, i, t);
     realv em;
     const realv kf = clact_exp_kf(-ae, CLACT_K(-0.0f), &em);
     return clact_scale1p(k, em, kf);

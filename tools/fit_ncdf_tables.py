@@ -2,7 +2,9 @@
 """Fit the per-piece polynomial tables of float32 gelu's tails
 (kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*), of softplus', mish's
 and gelu_tanh's derivative (kernels/clact_ops.cl, CLACT_SP_C*, CLACT_MISH_M*,
-CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*) and print them as C defines, in the order of the kernels' lookup index.
+CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*) and print them as C defines, in
+the order of the kernels' lookup index (a 32-entry table is two of them:
+the x >= 0 half first, the x < 0 half second).
 
   H(a) = Phi(-a) e^(a^2/2)                      gelu forward:  a Phi(-a) = a H(a) e^(-a^2/2)
   U(a) = (H(a) - a/sqrt(2 pi)) / (a - R)        gelu backward: Phi(-a) - a phi(a) = (a - R) U(a) e^(-a^2/2)
@@ -17,9 +19,10 @@ CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*) and print them as C defines, in the o
 (b = a/2 + 1): exponent and two leading mantissa bits, 16 pieces. On each
 piece the polynomial is in t = a - m, m the piece's midpoint; a
 least-squares fit of the result's relative error on Chebyshev nodes (and
-the ends), coefficients rounded to float (mish's and gelu_tanh's: one at a time from the
-constant term up, each remaining one refitted after the rounding of the
-one before, which halves the rounding's share of the error). The check
+the ends), coefficients rounded to float (mish's and gelu_tanh's: one at a
+time from the constant term up, each remaining one refitted after the
+rounding of the one before, which halves the rounding's share of the
+error). The check
 evaluates the float polynomial by Horner's scheme with exactly rounded
 fmas and prints the worst relative error of each table (Q's and P's: of
 the result, x (1 + Q e^-x) and 1 + P e^-w, the only place where their
