@@ -404,8 +404,8 @@ CLACT_INLINE realv clact_log1p01(realv e)
 }
 #endif
 
-/* tanh(x).
- *  |x| < 0.5493 (tanh < 1/2): x + x^3 T(x^2) (degree 5 in x^2, fit
+/* tanh(x) = sign(x) tanh(a), a = |x| (tanh(-0) = -0).
+ *  a < 0.5493 (tanh < 1/2): a + a^3 T(a^2) (degree 5 in a^2, fit
  *  1.1e-9), ~1 ulp.
  *  otherwise: 1 - 2e/(1+e), e = e^-2|x|, as 1 - 2c/(c + c e^2|x|) with
  *  c = 2^-EXPB (c e^2|x| is normal for 2|x| in [1, 115]; beyond, the
@@ -417,14 +417,14 @@ CLACT_INLINE realv clact_tanh(realv x)
     const realv a = fabs(x);
     const realv a2 = 2.0f * a;
     const realv rc = clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, a2 > -CLACT_EXPB_MIN ? -CLACT_EXPB_MIN : a2, CLACT_K(-0.0f)));
-    const realv big = copysign(fma(CLACT_K(-2.0f * CLACT_EXPB_INV), rc, CLACT_K(1.0f)), x);
+    const realv big = fma(CLACT_K(-2.0f * CLACT_EXPB_INV), rc, CLACT_K(1.0f));
     const realv s = x * x;
     realv p = fma(CLACT_K(-6.246106699e-03f), s, CLACT_K(2.105253935e-02f));
     p = fma(p, s, CLACT_K(-5.384785682e-02f));
     p = fma(p, s, CLACT_K(1.333254576e-01f));
     p = fma(p, s, CLACT_K(-3.333331645e-01f));
-    const realv small = fma(x * s, p, x);
-    return a < 0.5493f ? small : big;
+    const realv small = fma(a * s, p, a);
+    return copysign(a < 0.5493f ? small : big, x); /* tanh(-0) = -0 */
 }
 
 /* Normal distribution tail for gelu, a = |x| >= 0: a Phi(-a), with

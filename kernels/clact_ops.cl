@@ -855,7 +855,7 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
                             CLACT_K(1.213626415e-01f)), t, CLACT_K(1.0f));
     const realv q = fma(fma(fma(CLACT_K(1.259423298e-04f), t, CLACT_K(2.037383430e-02f)), t,
                             CLACT_K(4.546796978e-01f)), t, CLACT_K(1.0f));
-    return clact_divn(xc * p, q);
+    return xc * clact_divn(p, q); /* tanh(-0) = -0 */
 #else
     return clact_tanh(x);
 #endif

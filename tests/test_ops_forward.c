@@ -172,6 +172,26 @@ START_TEST(test_celu_negative_alpha)
 }
 END_TEST
 
+/* tanh is odd: tanh(-0) = -0, tanh(+0) = +0, in every storage type
+ * (the ulp scores count -0 and +0 as equal) */
+START_TEST(test_tanh_signed_zero)
+{
+    static const clact_dtype types[] = {CLACT_F32, CLACT_F16, CLACT_BF16, CLACT_F64};
+    double x[64], y[64];
+    for (int i = 0; i < 64; ++i) x[i] = (i % 2) ? -0.0 : 0.0;
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; ++k) {
+        if (types[k] == CLACT_F64 && !tu_has_f64()) continue;
+        clact_activation a = tu_act(CLACT_OP_TANH);
+        clact_tensor t = tu_tensor1(types[k], 64);
+        TU_ASSERT_OK(tu_forward(&a, &t, x, NULL, 0, y));
+        for (int i = 0; i < 64; ++i)
+            ck_assert_msg(y[i] == 0 && signbit(y[i]) == signbit(x[i]), "%s: tanh(%s0) = %g%s",
+                          clact_dtype_name(types[k]), signbit(x[i]) ? "-" : "+", y[i],
+                          signbit(y[i]) ? " (negative)" : "");
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ops_forward");
@@ -183,6 +203,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_gelu_minus_ten);
     tcase_add_test(tc, test_parameters_are_arguments);
     tcase_add_test(tc, test_celu_negative_alpha);
+    tcase_add_test(tc, test_tanh_signed_zero);
     suite_add_tcase(s, tc);
     return s;
 }
