@@ -32,9 +32,9 @@
  *   clact_scalef(v, kf)     v 2^kf, and clact_scale1p(v, em, kf) v (1 + em)
  *                           2^kf (AVX-512 only: CLACT_HAVE_SCALEF)
  *   clact_perm(t, i)        lane i mod 16 of the 16-entry table t, per lane
- *                           (AVX-512's vpermps; CLACT_HAVE_SCALEF too)
+ *                           (AVX-512's vpermps; CLACT_HAVE_PERM)
  *   clact_perm2(lo, hi, i)  lane i mod 32 of the 32-entry table (lo, hi)
- *                           (vpermi2ps; CLACT_HAVE_SCALEF too)
+ *                           (vpermi2ps; CLACT_HAVE_PERM)
  *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
  *   clact_rcpn(d), clact_divn(a, d)  1/d and a/d for the formulas'
  *                           denominators (d normal, in [2^-125, 2^125])
@@ -174,6 +174,19 @@ CLACT_INLINE realv clact_exp2(realv x, realv dx, realv *em)
     const intv e = CLACT_ASI(t) - (0x4b400000 - 127);
     return CLACT_ASR(CLACT_ASU(e > 0 ? e : 0) << 23);
 }
+
+/* Per-lane table lookups (AVX-512's vpermps, vpermi2ps) for the
+ * polynomial tables below: where the host asks for tables (CLACT_TABLES,
+ * from the tuning table) or for reciprocal estimates (which bring the
+ * other tables along), on 16 lanes or more. */
+#ifndef CLACT_TABLES
+#define CLACT_TABLES 0
+#endif
+#if (CLACT_TABLES || CLACT_RCP14) && CLACT_CPU && defined(__AVX512F__) && defined(__clang__) && CLACT_VEC >= 16
+#define CLACT_HAVE_PERM 1
+#else
+#define CLACT_HAVE_PERM 0
+#endif
 
 /* Division. OpenCL lets a float division be off by 2.5 ulp unless the
  * program is built with -cl-fp32-correctly-rounded-divide-sqrt; the host
@@ -412,6 +425,7 @@ CLACT_INLINE realv clact_log1p01(realv e)
  *  subtracted term is below half an ulp of 1): one division, and the
  *  subtracted term is at most half of a result in [1/2, 1], so its
  *  ~1.5 ulp error halves. */
+#if !CLACT_HAVE_PERM /* else from a table, below */
 CLACT_INLINE realv clact_tanh(realv x)
 {
     const realv a = fabs(x);
@@ -426,6 +440,7 @@ CLACT_INLINE realv clact_tanh(realv x)
     const realv small = fma(a * s, p, a);
     return copysign(a < 0.5493f ? small : big, x); /* tanh(-0) = -0 */
 }
+#endif
 
 /* Normal distribution tail for gelu, a = |x| >= 0: a Phi(-a), with
  *   Phi(-a) = phi(a) M(a),  phi(a) = e^(-a^2/2)/sqrt(2 pi),  M = Mills ratio.
@@ -489,7 +504,7 @@ CLACT_INLINE realv clact_gelu_kf(realv ac, realv *em)
     return clact_exp_kf(s, sl, em);
 }
 #endif
-#if CLACT_HAVE_SCALEF
+#if CLACT_HAVE_PERM
 /* AVX-512's vpermps: lane k of the result is t's lane i_k mod 16 (a
  * 16-entry table in one register, looked up per lane) */
 #define CLACT_PERM_16(t, i) __builtin_ia32_permvarsf512((t), (i))
@@ -587,6 +602,53 @@ CLACT_INLINE realv clact_piece32(realv a, float s, intv neg, intv *i)
     *i = (*i & ~16) | (neg & 16);
     return t;
 }
+/* tanh on AVX-512 (Intel row): tanh(a) = g(a) T(a) for a = |x| clamped
+ * at 9.1 (beyond, tanh rounds to 1), g = min(a, 1) and T = tanh(a)/g a
+ * degree-6 polynomial on the 16 pieces above (b = a + 1), within 2^-24
+ * of T; x's sign put back last. No exponential and no division: 23
+ * vector operations per 16 floats where the form with e^-2|x| takes 30
+ * and a division. (T = tanh(a)/a throughout needs a higher degree: 1/a
+ * on [7, 9] and the poles of tanh at +-i pi/2 near [1, 1.5].)
+ * tools/fit_ncdf_tables.py fits and prints the table. */
+#define CLACT_TANH_C0 (float16)(8.482836485e-01f, 9.413755536e-01f, 9.780260921e-01f, 9.918597341e-01f, \
+                   9.981778860e-01f, 9.997532368e-01f, 9.999666214e-01f, 9.999954700e-01f,              \
+                   9.999997616e-01f, 1.000000000e+00f, 1.000000000e+00f, 1.000000000e+00f,              \
+                   9.948239923e-01f, 9.556197524e-01f, 8.873595595e-01f, 8.044635653e-01f)
+#define CLACT_TANH_C1 (float16)(2.804147303e-01f, 1.138120443e-01f, 4.346491769e-02f, 1.621428877e-02f, \
+                   3.640958341e-03f, 4.935285542e-04f, 6.680610386e-05f, 9.041485100e-06f,              \
+                   4.508598863e-07f, 3.398305992e-08f, 3.398305992e-08f, 3.398305992e-08f,              \
+                   -8.230146021e-02f, -2.241059989e-01f, -3.119046390e-01f, -3.427961767e-01f)
+#define CLACT_TANH_C2 (float16)(-2.378724068e-01f, -1.071417853e-01f, -4.250694811e-02f, -1.608349942e-02f, \
+                   -3.633910790e-03f, -4.942209343e-04f, -6.757050141e-05f, -8.746750609e-06f,              \
+                   -3.447926531e-07f, 5.840708894e-08f, 5.840708894e-08f, 5.840708894e-08f,                 \
+                   -3.210175633e-01f, -2.352948785e-01f, -1.153792292e-01f, -1.410751324e-02f)
+#define CLACT_TANH_C3 (float16)(1.083270758e-01f, 6.292823702e-02f, 2.708769590e-02f, 1.054629963e-02f, \
+                   2.411674708e-03f, 3.284155100e-04f, 4.448349864e-05f, 6.020863111e-06f,              \
+                   2.944665312e-07f, 9.687389735e-08f, 9.687389735e-08f, 9.687389735e-08f,              \
+                   6.459169835e-02f, 1.511533409e-01f, 1.560702622e-01f, 1.096095741e-01f)
+#define CLACT_TANH_C4 (float16)(-1.255240198e-02f, -2.346332185e-02f, -1.241378486e-02f, -5.061971955e-03f, \
+                   -1.200444181e-03f, -1.576163777e-04f, -1.617348971e-05f, -5.342816166e-06f,              \
+                   -3.572962441e-07f, 6.679027820e-08f, 6.679027820e-08f, 6.679027820e-08f,                 \
+                   1.196446642e-01f, 4.672013596e-02f, -2.883979678e-02f, -5.463455617e-02f)
+#define CLACT_TANH_C5 (float16)(-1.970307156e-02f, 3.481535241e-03f, 3.977706190e-03f, 1.914419816e-03f, \
+                   4.905789392e-04f, 6.833428779e-05f, 9.283919098e-06f, 1.257119493e-06f,               \
+                   7.089278853e-08f, 2.851176006e-08f, 2.851176006e-08f, 2.851176006e-08f,               \
+                   -3.763283044e-02f, -7.009744644e-02f, -4.152031988e-02f, -3.802847583e-03f)
+#define CLACT_TANH_C6 (float16)(1.480296720e-02f, 1.543335151e-03f, 1.026193495e-04f, -8.892652113e-04f, \
+                   -1.505522378e-04f, -3.719868255e-05f, -1.680301466e-05f, 4.854696726e-06f,            \
+                   9.518019795e-08f, 3.711391194e-09f, 3.711391194e-09f, 3.711391194e-09f,               \
+                   6.335782353e-03f, -5.154482648e-02f, 1.931159012e-02f, -2.252914011e-02f)
+CLACT_INLINE realv clact_tanh(realv x)
+{
+    const realv ax = fabs(x), a = ax > 9.1f ? 9.1f : ax; /* NaN passes */
+    intv i;
+    const realv t = clact_piece16(a, 1.0f, &i);
+#define CLACT_TANH_L(k, i) clact_perm(CLACT_TANH_C##k, i)
+    const realv p = CLACT_HORNER6(CLACT_TANH_L, i, t);
+    return copysign((a < 1 ? a : 1) * p, x);
+}
+#endif
+#if CLACT_HAVE_SCALEF
 CLACT_INLINE realv clact_ncdf_tail(realv a)
 {
     const realv ac = a > 14.7f ? 14.7f : a;

@@ -71,6 +71,7 @@ typedef struct clact_launch {
     unsigned pf_bytes;   /* those calls prefetch their inputs this far ahead; 0 never */
     unsigned pf_fwd;     /* the forward kernel's distance (-DCLACT_PF_FWD); 0 never */
     int      rcp14;      /* -DCLACT_RCP14 */
+    int      tables;     /* -DCLACT_TABLES */
 } clact_launch;
 /* the launch parameters of op's programs for dtype t (tuning.c) */
 clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype t);

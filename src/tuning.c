@@ -76,6 +76,10 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * one vector per work-item in float32, ran 0-7% slower: the estimate
      * and its Newton step are a longer chain than the division. */
     l.rcp14 = ctx->rcp14 && l.vec >= 32;
+    /* per-lane polynomial tables (vpermps) where they replace a division
+     * or an exponential outright (float32 tanh's forward, one vector per
+     * work-item too); the other tables come with CLACT_RCP14 */
+    l.tables = ctx->rcp14;
     /* the copy (elementwise.cl): at most 64 bytes per work-item at the
      * CPU-only widths 32 and 64 */
     const unsigned es = (unsigned)clact_dtype_size(t);

@@ -90,6 +90,10 @@ def V(a):
     return (1 + GT_E(a) - GT_AW(a)) / (1 + GT_E(a)) ** 2 / (a - RT)
 
 
+def TH(a):  # tanh(a)/min(a, 1)
+    return mp.tanh(a) / min(a, 1) if a > 0 else mp.mpf(1)
+
+
 def f32(x):
     return np.float32(float(x))
 
@@ -115,6 +119,9 @@ def fit(f, deg, s=1.0, amax=AMAX, nodes=50, checks=1500, w=None, seq=False):
     w = w or (lambda a: 1 / f(a))
     table, worst = [], 0.0
     for lo, hi, m in pieces(s):
+        if lo >= amax:  # beyond the clamp: never looked up
+            table.append(table[-1])
+            continue
         hi = min(hi, amax)
         ts = [mp.mpf(lo) + (mp.mpf(hi) - lo) * (0.5 - 0.5 * mp.cos(mp.pi * (i + 0.5) / nodes)) for i in range(nodes)]
         ts += [mp.mpf(lo), mp.mpf(hi)]
@@ -168,7 +175,8 @@ if __name__ == "__main__":
               ("CLACT_MISH_M", M, 5, dict(wide, seq=True)),
               ("CLACT_GTP_C", P, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True,
                                      "w": lambda a: max(GT_E(a) / (1 + GT_E(a) * P(a)), mp.mpf(2) ** -40)}),
-              ("CLACT_GTV_C", V, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True}))
+              ("CLACT_GTV_C", V, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True}),
+              ("CLACT_TANH_C", TH, 6, {"amax": 9.1, "nodes": 40, "checks": 800, "seq": True}))
     for name, f, deg, kw in tables:
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
             continue  # only the tables named on the command line
