@@ -263,6 +263,16 @@ CLACT_INLINE realv clact_logistic_rc(realv z, realv dz)
     return clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -zc, -dz));
 }
 
+/* 4e/(1+e)^2 = s(z) s(-z) 4 for |z| < 1.1 from e = e^-|z| and r = 1/(1+e):
+ * as 1 - q^2, q = (e - 1) r = -tanh(|z|/2) (e - 1 exact), whose roundings
+ * fall on q^2 <= 1/4, where the product 4 e r r adds its steps' roundings
+ * on a result near 1 (5 ulp near z = 0) */
+CLACT_INLINE realv clact_logistic_d4(realv e, realv r)
+{
+    const realv q = (e - 1) * r;
+    return fma(-q, q, CLACT_K(1.0f));
+}
+
 /* ---- gelu_tanh: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
  * = x s(v), s the logistic function, v = 2u = x (A + B x^2).
  * v reaches -100 before the result underflows and e^v turns an absolute
@@ -830,7 +840,7 @@ CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
     realv em;
     const realv sc = clact_logistic_e0(x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV, r = clact_rcp1p(e);
-    return clact_unscale(sc * r * r, em);
+    return fabs(x) < 1.1f ? 0.25f * clact_logistic_d4(e, r) : clact_unscale(sc * r * r, em);
 #endif
 }
 /* y (1 - y) = y - y^2 in one rounding */
@@ -869,12 +879,7 @@ CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
     realv em;
     const realv sc = clact_logistic_e0(2 * x, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV, r = clact_rcp1p(e);
-    /* near 0, 4e/(1+e)^2 sums the roundings of its steps on a result
-     * near 1 (5 ulp at 0.00043); 1 - q^2, q = (e - 1)/(1 + e) = tanh(x)
-     * (e - 1 exact), takes them on q^2 <= 1/4 */
-    const realv q = (e - 1) * r;
-    const realv g = fma(-q, q, CLACT_K(1.0f));
-    return fabs(x) < 0.55f ? g : clact_unscale(4 * sc * r * r, em);
+    return fabs(x) < 0.55f ? clact_logistic_d4(e, r) : clact_unscale(4 * sc * r * r, em);
 #endif
 }
 /* 1 - y^2 in one rounding */
