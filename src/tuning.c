@@ -16,7 +16,7 @@ typedef struct tuning_row {
     size_t         local;
     int            pl_bwd_pf; /* piecewise-linear backwards prefetch (clact__op_launch) */
     unsigned       pf_fwd;    /* forward prefetch distance; 0 = the backwards' */
-    int            rcp14;     /* AVX-512 reciprocal estimates for divisions (clact_math.cl) */
+    int            rcp14;     /* AVX-512 reciprocal estimates, vscalefps and tables (clact_math.cl) */
     int            wide_prelu; /* float32 prelu at the row's width, not 16 (clact__op_launch) */
 } tuning_row;
 

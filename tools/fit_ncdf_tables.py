@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Fit the per-piece polynomial tables of float32 gelu's tails
-(kernels/clact_math.cl, CLACT_NCDF_C* and CLACT_GD_C*), of softplus', mish's
-and gelu_tanh's derivative (kernels/clact_ops.cl, CLACT_SP_C*, CLACT_MISH_M*,
-CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*) and print them as C defines, in
+"""Fit the per-piece polynomial tables of float32 gelu's tails and tanh
+(kernels/clact_math.cl, CLACT_NCDF_C*, CLACT_GD_C* and CLACT_TANH_C*), of
+softplus', mish's and gelu_tanh's derivative (kernels/clact_ops.cl,
+CLACT_SP_C*, CLACT_MISH_M*, CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*) and
+print them as C defines, in
 the order of the kernels' lookup index (a 32-entry table is two of them:
 the x >= 0 half first, the x < 0 half second).
 
@@ -14,19 +15,19 @@ the x >= 0 half first, the x < 0 half second).
   with E = e^-w, w = a (A + B a^2) (gelu_tanh's v at |x|), w' its derivative:
   P(a) = (a w' - 1 - E)/(1 + E)^2               gelu_tanh', x >= 0: 1 + P(x) e^-w
   V(a) = (1 + E - a w')/(1 + E)^2/(a - RT)      gelu_tanh', x < 0:  (|x| - RT) V(|x|) e^-w
+  T(a) = tanh(a)/min(a, 1)                      tanh:          tanh(|x|) = min(|x|, 1) T(|x|), |x| <= 9.1
 
 [0, 15) (softplus, mish: [0, 30)) is cut at the bits of b = a + 1
-(b = a/2 + 1): exponent and two leading mantissa bits, 16 pieces. On each
-piece the polynomial is in t = a - m, m the piece's midpoint; a
-least-squares fit of the result's relative error on Chebyshev nodes (and
-the ends), coefficients rounded to float (mish's and gelu_tanh's: one at a
+(b = a/2 + 1): exponent and two leading mantissa bits, 16 pieces. On each piece the
+polynomial is in t = a - m, m the piece's midpoint; a least-squares fit of
+the result's relative error on Chebyshev nodes (and the ends),
+coefficients rounded to float (mish's, gelu_tanh's and tanh's: one at a
 time from the constant term up, each remaining one refitted after the
 rounding of the one before, which halves the rounding's share of the
-error). The check
-evaluates the float polynomial by Horner's scheme with exactly rounded
-fmas and prints the worst relative error of each table (Q's and P's: of
-the result, x (1 + Q e^-x) and 1 + P e^-w, the only place where their
-error shows).
+error). The check evaluates the float polynomial by Horner's scheme with
+exactly rounded fmas and prints the worst relative error of each table
+(Q's and P's: of the result, x (1 + Q e^-x) and 1 + P e^-w, the only place
+where their error shows).
 
 Developer tool (needs mpmath and numpy from PyPI):
   python3 tools/fit_ncdf_tables.py [TABLE...]    e.g. CLACT_MISH_M; all by default
