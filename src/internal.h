@@ -70,6 +70,7 @@ typedef struct clact_launch {
     cl_ulong stream_min; /* calls of at least this many elements store around the cache; 0 never */
     unsigned pf_bytes;   /* those calls prefetch their inputs this far ahead; 0 never */
     unsigned pf_fwd;     /* the forward kernel's distance (-DCLACT_PF_FWD); 0 never */
+    int      pf_fwd_l2;  /* the forward kernel prefetches into L2, not L1 (-DCLACT_PF_FWD_L2) */
     int      rcp14;      /* -DCLACT_RCP14 */
     int      tables;     /* -DCLACT_TABLES */
 } clact_launch;
@@ -93,6 +94,7 @@ struct clact_context {
     size_t           red_local; /* work-group size of reductions */
     int              pl_bwd_pf; /* piecewise-linear ops prefetch in their backward (tuning.c) */
     unsigned         pf_fwd;       /* forward prefetch distance; 0 = pf_bytes (tuning.c) */
+    unsigned         pf_fwd32_l2;  /* float32 formula forwards: distance, into L2; 0 = as pf_fwd */
     int              rcp14;     /* -DCLACT_RCP14 (tuning.c) */
     int              wide_prelu; /* float32 prelu at the table's width (tuning.c) */
     int              bf16_cvt;  /* -DCLACT_BF16_CVT: AVX512_BF16 stores (tuning.c) */
