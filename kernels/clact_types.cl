@@ -518,16 +518,20 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 #define CLACT_PF_FWD_L2 0
 #endif
 #if CLACT_CPU && defined(__clang__) && (CLACT_PF_BYTES > 0 || CLACT_PF_FWD > 0) && CLACT_STREAM_MIN > 0
-/* into L1 (locality 3, prefetcht0), or into L2 (2, prefetcht1) */
-#define CLACT_PREFETCH_AT(p, i, n, s, d, loc)                                                           \
-    do {                                                                                                \
-        const size_t a_ = (i) + (d) / sizeof(store_t);                                                  \
-        if ((d) && (s) && a_ + CLACT_VEC <= (n))                                                        \
-            for (size_t b_ = 0; b_ < CLACT_VEC * sizeof(store_t); b_ += 64)                             \
-                __builtin_prefetch((const global char *)((p) + a_) + b_, 0, loc);                       \
-    } while (0)
-#define clact_prefetch(p, i, n, s) CLACT_PREFETCH_AT(p, i, n, s, CLACT_PF_BYTES, 3)
-#define clact_prefetch_fwd(p, i, n, s) CLACT_PREFETCH_AT(p, i, n, s, CLACT_PF_FWD, CLACT_PF_FWD_L2 ? 2 : 3)
+/* into L1 (prefetcht0), or into L2 (prefetcht1) where l2 (a constant) */
+inline void clact_prefetch_at(const global store_t *p, size_t i, size_t n, int s, size_t d, int l2)
+{
+    const size_t a = i + d / sizeof(store_t);
+    if (d && s && a + CLACT_VEC <= n)
+        for (size_t b = 0; b < CLACT_VEC * sizeof(store_t); b += 64) {
+            if (l2)
+                __builtin_prefetch((const global char *)(p + a) + b, 0, 2);
+            else
+                __builtin_prefetch((const global char *)(p + a) + b);
+        }
+}
+#define clact_prefetch(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_BYTES, 0)
+#define clact_prefetch_fwd(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_FWD, CLACT_PF_FWD_L2)
 #else
 #define clact_prefetch(p, i, n, s) ((void)0)
 #define clact_prefetch_fwd(p, i, n, s) ((void)0)
