@@ -103,7 +103,7 @@ CLACT_INLINE realv clact_exp_rp(realv x, realv dx, realv *t, realv *r, realv *r2
      * (fit 5.3e-6): e^r to 2^-17.5 */
     *r = fma(-kf, CLACT_K(CLACT_LN2_HI), x) + dx;
     *r2 = *r * *r;
-    return fma(CLACT_K(4.127747938e-02f), *r2, fma(CLACT_K(1.675352901e-01f), *r, CLACT_K(5.000512004e-01f)));
+    return fma(fma(CLACT_K(4.127747938e-02f), *r, CLACT_K(1.675352901e-01f)), *r, CLACT_K(5.000512004e-01f));
 #else
     *r = fma(-kf, CLACT_K(CLACT_LN2_LO), fma(-kf, CLACT_K(CLACT_LN2_HI), x) + dx);
     *r2 = *r * *r;
