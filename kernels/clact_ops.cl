@@ -277,10 +277,10 @@ CLACT_INLINE realv clact_logistic_d4(realv e, realv r)
 /* ---- gelu_tanh: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
  * = x s(v), s the logistic function, v = 2u = x (A + B x^2).
  * v reaches -100 before the result underflows and e^v turns an absolute
- * error of v into a relative one, so v is computed in two pieces (v + vl):
- * x^2 split by fma, B x^2 = t + tl, A + t by a two-sum, then times x. */
+ * error of v into a relative one, so v is computed in two pieces (v + vl),
+ * from x^2 split by fma and A + B x^2 as one rounded sum and its error
+ * (below), then times x. */
 #define CLACT_GT_A_HI CLACT_R(1.595769167e+00f, 1.5957691216057308)
-#define CLACT_GT_A_LO CLACT_R(-4.534068054e-08f, -9.96930880911092e-17)
 #define CLACT_GT_B_HI CLACT_R(7.135481387e-02f, 0.07135481627260025)
 #define CLACT_GT_B_LO CLACT_R(2.398832466e-09f, -6.175149918155315e-19)
 #define CLACT_GT_XMAX CLACT_R(20.0f, 40.0) /* |v| > 600 / 4600: e^-|v| is 0 */
@@ -292,19 +292,27 @@ CLACT_INLINE realv clact_logistic_d4(realv e, realv r)
 #define CLACT_GT_XNEG CLACT_R(11.0f, 40.0)
 #define CLACT_GT_XPOS CLACT_R(8.5f, 40.0)
 
+/* A = A21 + A21L, A21 a multiple of 2^-20 (float) or 2^-46 (double):
+ * then A21 - q is exact for every q = A21 + B x^2 of the clamped range
+ * (q < 16, or 128 in double: a multiple of q's ulp, smaller than q) */
+#define CLACT_GT_A21 CLACT_R(0x1.98845p+0f, 0x1.9884533d43640p+0)
+#define CLACT_GT_A21L CLACT_R(1.930778950e-07f, 3.675065195634423e-15)
+/* q = A21 + B x^2 in one rounding and its error ql exactly (fma, with
+ * A21 - q exact), the rest (A21L, B's low part, x^2's) added to it, then
+ * times x: 11 vector operations where a two-sum of A + B x^2 took 16.
+ * float32 gelu_tanh ran 10% faster in cache, forward and backward, and
+ * 2-5 points nearer the copy at full size (interleaved, both orders),
+ * with the same worst errors (the ulp sweep over the whole range and
+ * over every 31st float of [-11, 9]). */
 CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
 {
     const realv x2 = xc * xc, x2l = fma(xc, xc, -x2);
-    const realv bt = CLACT_GT_B_HI * x2, btl = fma(CLACT_K(CLACT_GT_B_HI), x2, -bt);
-    const realv lo = fma(CLACT_K(CLACT_GT_B_LO), x2, fma(CLACT_K(CLACT_GT_B_HI), x2l, CLACT_K(CLACT_GT_A_LO)));
-    /* A + bt = p + pl exactly: both are >= 0, so the larger first
-     * (Fast2Sum) */
-    const realv p = CLACT_GT_A_HI + bt;
-    const realv big = bt > CLACT_GT_A_HI ? bt : CLACT_GT_A_HI, sml = bt > CLACT_GT_A_HI ? CLACT_GT_A_HI : bt;
-    const realv pl = (sml - (p - big)) + (btl + lo);
-    const realv v = xc * p;
-    *vl = fma(xc, pl, fma(xc, p, -v));
-    *t = bt;
+    const realv q = fma(CLACT_K(CLACT_GT_B_HI), x2, CLACT_K(CLACT_GT_A21));
+    const realv ql = fma(CLACT_K(CLACT_GT_B_HI), x2, CLACT_GT_A21 - q);
+    const realv lo = fma(CLACT_K(CLACT_GT_B_LO), x2, fma(CLACT_K(CLACT_GT_B_HI), x2l, CLACT_K(CLACT_GT_A21L))) + ql;
+    const realv v = xc * q;
+    *vl = fma(xc, lo, fma(xc, q, -v));
+    *t = CLACT_GT_B_HI * x2;
     return v;
 }
 #if CLACT_LOWP
