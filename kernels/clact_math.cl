@@ -100,7 +100,9 @@ CLACT_INLINE realv clact_exp_rp(realv x, realv dx, realv *t, realv *r, realv *r2
     const realv kf = *t - 0x1.8p23f;
 #if CLACT_LOWP
     /* one-constant reduction (r off by |k| 1.9e-9 <= 3.2e-7) and degree 4
-     * (fit 5.3e-6): e^r to 2^-17.5 */
+     * (fit 5.3e-6): e^r to 2^-17.5. Horner's rule: the callers that form
+     * e^r itself (clact_exp_r, clact_expbn_add) then need no r^2, and
+     * the chain is no longer. */
     *r = fma(-kf, CLACT_K(CLACT_LN2_HI), x) + dx;
     *r2 = *r * *r;
     return fma(fma(CLACT_K(4.127747938e-02f), *r, CLACT_K(1.675352901e-01f)), *r, CLACT_K(5.000512004e-01f));
