@@ -577,25 +577,27 @@ CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
     fma(fma(fma(fma(fma(L(5, i), t, L(4, i)), t, L(3, i)), t, L(2, i)), t, L(1, i)), t, L(0, i))
 #define CLACT_HORNER6(L, i, t)                                                                      \
     fma(fma(fma(fma(fma(fma(L(6, i), t, L(5, i)), t, L(4, i)), t, L(3, i)), t, L(2, i)), t, L(1, i)), t, L(0, i))
-/* float16 on AVX-512 (CLACT_H16): gelu and gelu_tanh, and the derivatives
- * of silu and mish, as g P(x), g = x (forward) or dy (backward), with P
- * from a table of polynomials in x: no exponential, no division. float16
- * needs P to about 2^-16 on a short range only: below XLO a result rounds
- * to 0 (backward: for any |dy| <= 65504, from a lowest piece that holds
- * 0), above XHI P is 1 to within 2^-14. x, clamped to [XLO, XHI], lies in
- * piece k = round(s x), index k - kmin (the permutes read the low bits of
- * fma(x, s, 1.5*2^23 - kmin)), and P is a polynomial in w = x - m, m the
- * piece's centre, from a table too: a root of P is the centre of its
- * piece, so P keeps its relative accuracy up to it. The forwards take 16
- * pieces of degree 6 (vpermps); the backwards, whose ranges are longer,
- * 32 (vpermi2ps) of degree 6 (gelu, gelu_tanh), 7 (silu) and 8 (mish).
- * tools/fit_f16_tables.py fits the tables (CLACT_H16_*) and scores them on
- * every float16 input. Vector operations per 16 elements, forward gelu
- * 32 -> 23 and gelu_tanh 25 -> 23; backward gelu 37 -> 26, gelu_tanh
- * 41 -> 26, silu 34 -> 28, mish 42 -> 30. Results not correctly rounded
- * (of 65536) fell too: 21 -> 2 and 43 -> 4 forward. (32 pieces of degree
- * 4 for the forwards, 4 operations fewer, ran 12% faster in cache but at
- * the same speed at full size, and rounded 16-19 results wrongly.) */
+/* float16 on AVX-512 (CLACT_H16): gelu and gelu_tanh, the derivatives of
+ * silu and mish, and softplus (beta 1: P itself) as g P(x), g = x
+ * (forward) or dy (backward), with P from a table of polynomials in x: no
+ * exponential, no division. float16 needs P to about 2^-16 on a short
+ * range only: below XLO a result rounds to 0 (backward: for any |dy| <=
+ * 65504, from a lowest piece that holds 0), above XHI P is 1 to within
+ * 2^-14. x, clamped to [XLO, XHI], lies in piece k = round(s x), index
+ * k - kmin (the permutes read the low bits of fma(x, s, 1.5*2^23 - kmin)),
+ * and P is a polynomial in w = x - m, m the piece's centre, from a table
+ * too: a root of P is the centre of its piece, so P keeps its relative
+ * accuracy up to it. gelu's and gelu_tanh's forwards take 16 pieces of
+ * degree 6 (vpermps); softplus and the backwards, whose ranges are longer,
+ * 32 (vpermi2ps) of degree 6 (gelu, gelu_tanh, softplus), 7 (silu) and 8
+ * (mish). tools/fit_f16_tables.py fits the tables (CLACT_H16_*) and
+ * scores them on every float16 input. Vector operations per 16 elements:
+ * forward gelu 32 -> 23 and gelu_tanh 25 -> 23; backward gelu 37 -> 26,
+ * gelu_tanh 41 -> 26, silu 34 -> 28, mish 42 -> 30. Results not correctly
+ * rounded (of 65536) fell too: forward gelu 21 -> 2, gelu_tanh 43 -> 4,
+ * softplus 90 -> 2. (32 pieces of degree 4 for the forwards, 4 operations
+ * fewer, ran 12% faster in cache but at the same speed at full size, and
+ * rounded 16-19 results wrongly.) */
 #define CLACT_HORNER7(L, i, t)                                                                      \
     fma(fma(fma(fma(fma(fma(fma(L(7, i), t, L(6, i)), t, L(5, i)), t, L(4, i)), t, L(3, i)), t, L(2, i)), t, \
             L(1, i)),                                                                               \

@@ -16,6 +16,7 @@ small P(m) and P keeps its relative accuracy up to the root.
 
   forward  gelu       x Phi(x)                   P = Phi(x)
   forward  gelu_tanh  x s(v), v = x (A + B x^2)   P = s(v) (s the logistic function)
+  forward  softplus   log1p(e^x) (beta = 1)      P itself, x above H
   backward gelu       dy (Phi(x) + x phi(x))
   backward gelu_tanh  dy (s(v) + x s(v) s(-v) v'(x))
   backward mish       dy (T + x (1 - T^2) s(x)), T = tanh(softplus(x))
@@ -69,6 +70,10 @@ def gt_b(x):
     return logistic(v) + x * logistic(v) * logistic(-v) * (GT_A + 3 * GT_B * x * x)
 
 
+def softplus(x):
+    return mp.log1p(mp.exp(x))
+
+
 def mish_f(x):
     return mp.tanh(mp.log1p(mp.exp(x)))
 
@@ -82,12 +87,14 @@ def silu_b(x):
     return logistic(x) * (1 + x * logistic(-x))
 
 
-# name: (P, forward?, L, H, s, root or None, pieces, degree)
+# name: (P, forward? ("value": the result is P, and x above H), L, H, s,
+#        root or None, pieces, degree)
 TABLES = {
     "GELU_F": (gelu_f, True, -5.8, 4.0, 1.6, None, 16, 6),
     "GELU_B": (gelu_b, False, -7.7, 4.6, 2.45, -0.75, 32, 6),
     "GT_F": (gt_f, True, -5.5, 3.9, 1.6, None, 16, 6),
     "GT_B": (gt_b, False, -7.0, 4.6, 2.6, -0.75, 32, 6),
+    "SP_F": (softplus, "value", -17.4, 8.0, 1.2, None, 32, 6),
     "MISH_B": (mish_b, False, -32, 6.6, 0.78, -1.19, 32, 8),
     "SILU_B": (silu_b, False, -32, 12.5, 0.67, -1.28, 32, 7),
 }
@@ -107,6 +114,8 @@ def fma32(a, b, c):
 def weight(forward, x, p):
     """turns P's error into the result's relative error (absolute below
     float16's smallest normal): g = x forward, dy up to 65504 backward"""
+    if forward == "value":
+        return 1 / max(abs(p), TINY)
     if forward:
         r = abs(x * p)
         return abs(x) / max(r, TINY) if x < 0 else 1 / max(abs(p), TINY)
@@ -167,6 +176,9 @@ def evaluate(t, x):
 
 
 def exact(t, x, g):
+    """the results: x P forward, dy P backward, P for a value table"""
+    if t["fwd"] == "value":
+        return [t["P"](mp.mpf(float(v))) for v in x]
     return [g * t["P"](mp.mpf(float(v))) if not t["fwd"] else mp.mpf(float(v)) * t["P"](mp.mpf(float(v))) for v in x]
 
 
@@ -180,7 +192,9 @@ def score(t):
     worst, bad = 0.0, 0
     gs = [None] if t["fwd"] else [1.0, 2.0 ** -12 + 2.0 ** -22, DYMAX]
     for g in gs:
-        if t["fwd"]:
+        if t["fwd"] == "value":  # x itself above XHI
+            res = np.where(x > np.float32(t["H"]), x, p).astype(np.float32)
+        elif t["fwd"]:
             m = np.maximum(x, np.float32(t["L"]))
             res = (m.astype(np.float64) * p).astype(np.float32)
         else:
