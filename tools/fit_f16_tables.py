@@ -130,6 +130,8 @@ def fit(name, nodes=48):
         kmin -= 1
         L = float(f32((kmin + 0.25) / float(s)))
     assert kmax - kmin < npc, (name, kmin, kmax)
+    for x, k in ((L, kmin), (H, kmax)):  # the kernels' float rounding picks the same ends
+        assert int(np.float32(float(f32(x)) * float(s) + MAGIC) - np.float32(MAGIC)) == k, (name, x, k)
     r = mp.findroot(P, root) if root is not None else None
     cen, coef = [], []
     for k in range(kmin, kmin + npc):
@@ -156,8 +158,6 @@ def fit(name, nodes=48):
             c.append(mp.mpf(float(f32(mp.lu_solve(A.T * A, A.T * b)[0]))))
         cen.append(float(m))
         coef.append([float(x) for x in c])
-    if not fwd:  # the piece below L holds 0: x <= L gives dy 0
-        coef[0] = [0.0] * (deg + 1)
     return dict(name=name, P=P, fwd=fwd, L=L, H=H, s=s, kmin=kmin, cen=np.array(cen, dtype=np.float32),
                 coef=np.array(coef, dtype=np.float32), deg=deg, npc=npc)
 
