@@ -609,17 +609,22 @@ CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
         t, L(0, i))
 #if CLACT_LOWP && CLACT_DTYPE == 1
 #define CLACT_H16 1
-/* w = x - m, m the centre of x's piece, and *i its index, for x clamped
- * to the table's range */
+/* the index of piece round(s x) - kmin, for x clamped to the table's
+ * range, in the low bits of 1.5*2^23 + round(s x) - kmin */
+CLACT_INLINE intv clact_h16_i(realv xc, float s, int kmin)
+{
+    return CLACT_ASI(fma(xc, (realv)s, (realv)(0x1.8p23f - kmin)));
+}
+/* w = x - m, m the centre of x's piece, and *i its index */
 CLACT_INLINE realv clact_h16_w(realv xc, float s, int kmin, float16 m, intv *i)
 {
-    *i = CLACT_ASI(fma(xc, (realv)s, (realv)(12582912.0f - kmin)));
+    *i = clact_h16_i(xc, s, kmin);
     return xc - clact_perm(m, *i);
 }
 /* the same for 32 pieces, two registers a table (_A: pieces 0-15) */
 CLACT_INLINE realv clact_h32_w(realv xc, float s, int kmin, float16 ma, float16 mb, intv *i)
 {
-    *i = CLACT_ASI(fma(xc, (realv)s, (realv)(12582912.0f - kmin)));
+    *i = clact_h16_i(xc, s, kmin);
     return xc - clact_perm2(ma, mb, *i);
 }
 #define CLACT_H16_W(NAME, x, i)                                                                                  \
