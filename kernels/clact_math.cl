@@ -338,6 +338,49 @@ CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx)
 #endif
 }
 
+/* 2^-(x (q + lo)) = 2^k (1 + r (C1 + r p)), for exponents that are a
+ * product x q whose factor log2(e) the caller has folded into q (carried
+ * as q + lo, lo its low part): k = round(-x q) is one fma (the 1.5*2^23
+ * trick, *t = 1.5*2^23 + k) and r = -x q - k one more (exact product,
+ * one rounding: |r| <= 1/2), then -x lo. Where the argument is formed
+ * first and reduced by ln 2 after (v = x q, its error vl, then k ln2_hi
+ * and k ln2_lo), three or four vector operations more. 2^r is degree 6
+ * on |r| <= 1/2 (the same function as e^r on |r| <= ln2/2; fit 2^-27.9
+ * with the float coefficients), within 0.77 ulp. */
+#define CLACT_EXP2_C1 6.931471825e-01f
+CLACT_INLINE realv clact_exp2_rp_xq(realv x, realv q, realv lo, realv *t, realv *r)
+{
+    *t = fma(-x, q, CLACT_K(0x1.8p23f));
+    const realv kf = *t - 0x1.8p23f;
+    *r = fma(-x, lo, fma(-x, q, -kf));
+    const realv r2 = *r * *r;
+    const realv p4 = fma(CLACT_K(1.519669313e-04f), r2, fma(CLACT_K(1.339130453e-03f), *r, CLACT_K(9.619002230e-03f)));
+    return fma(p4, r2, fma(CLACT_K(5.550358817e-02f), *r, CLACT_K(2.402264327e-01f)));
+}
+/* c + 2^-(x (q + lo)) 2^-EXPB (as clact_expbn_add); the caller clamps x
+ * so that -x q lies in [1 - CLACT_EXPB_MAX, -CLACT_EXPB_MIN] log2(e) */
+CLACT_INLINE realv clact_exp2bn_add_xq(realv c, realv x, realv q, realv lo)
+{
+    realv t, r;
+    const realv p = clact_exp2_rp_xq(x, q, lo, &t, &r);
+#if CLACT_HAVE_SCALEF
+    return clact_scalef(fma(r, fma(r, p, CLACT_K(CLACT_EXP2_C1)), CLACT_K(1.0f)), t - (0x1.8p23f + CLACT_EXPB)) + c;
+#else
+    const realv S = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
+    return fma(S, fma(r, fma(r, p, CLACT_K(CLACT_EXP2_C1)), CLACT_K(1.0f)), c);
+#endif
+}
+#if CLACT_HAVE_SCALEF
+/* kf with 2^-(x (q + lo)) = 2^kf (1 + *em), as clact_exp_kf */
+CLACT_INLINE realv clact_exp2_kf_xq(realv x, realv q, realv lo, realv *em)
+{
+    realv t, r;
+    const realv p = clact_exp2_rp_xq(x, q, lo, &t, &r);
+    *em = r * fma(r, p, CLACT_K(CLACT_EXP2_C1));
+    return t - 0x1.8p23f;
+}
+#endif
+
 /* 1/(c + e) for 0 <= e <= c, c = 1 or 2: with exact division, 1 + e
  * rounds once (at most half an ulp more); otherwise the sum is carried in
  * two pieces into a Newton step */

@@ -438,6 +438,25 @@ CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
     *t = CLACT_GT_B_HI * x2;
     return v;
 }
+#if !CLACT_LOWP && !CLACT_REAL_IS_DOUBLE
+/* float32: v log2(e) = x q2, q2 = A2 + B2 x^2 with A2 = A log2(e) and
+ * B2 = B log2(e), as q above (A2 = A2_21 + A2_21L, A2_21 a multiple of
+ * 2^-20; q2 < 16 over the clamp [-XNEG, XPOS]): the exponential takes
+ * q2 and its low part as they are (clact_exp2bn_add_xq), with no product
+ * v = x q and no error vl of its own */
+#define CLACT_GT2_A21 0x1.26aecp+1f
+#define CLACT_GT2_A21L 2.513669699e-07f
+#define CLACT_GT2_B_HI 1.029432416e-01f
+#define CLACT_GT2_B_LO -2.016198541e-09f
+CLACT_INLINE realv clact_gelu_tanh_q2(realv xc, realv *lo)
+{
+    const realv x2 = xc * xc, x2l = fma(xc, xc, -x2);
+    const realv q = fma(CLACT_K(CLACT_GT2_B_HI), x2, CLACT_K(CLACT_GT2_A21));
+    const realv ql = fma(CLACT_K(CLACT_GT2_B_HI), x2, CLACT_GT2_A21 - q);
+    *lo = fma(CLACT_K(CLACT_GT2_B_LO), x2, fma(CLACT_K(CLACT_GT2_B_HI), x2l, CLACT_K(CLACT_GT2_A21L))) + ql;
+    return q;
+}
+#endif
 #if CLACT_LOWP
 /* v = x (A + t), t = B x^2, one piece */
 CLACT_INLINE realv clact_lp_gelu_tanh_v(realv xc, realv *t)
@@ -578,11 +597,11 @@ CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
     const realv y = xc * clact_logistic_rc(v, vl) * CLACT_EXPB_INV;
     return x > CLACT_GT_XMAX ? x : y;
 #else
-    realv vl, t;
+    realv lo;
     const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
-    const realv v = clact_gelu_tanh_v(xc, &vl, &t);
+    const realv q = clact_gelu_tanh_q2(xc, &lo);
     /* clact_logistic_rc without its clamp (v is in range) */
-    const realv y = xc * clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -v, -vl)) * CLACT_EXPB_INV;
+    const realv y = xc * clact_rcpn(clact_exp2bn_add_xq(CLACT_EXPB_INV, xc, q, lo)) * CLACT_EXPB_INV;
     return x > CLACT_GT_XPOS ? x : y;
 #endif
 }
@@ -677,9 +696,9 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
 #elif CLACT_HAVE_SCALEF
     const realv ax = fabs(x), a = ax > CLACT_GT_XNEG ? CLACT_GT_XNEG : ax; /* NaN passes */
-    realv wl, t, em;
-    const realv w = clact_gelu_tanh_v(a, &wl, &t);
-    const realv kf = clact_exp_kf(-w, -wl, &em);
+    realv lo, em;
+    const realv q = clact_gelu_tanh_q2(a, &lo);
+    const realv kf = clact_exp2_kf_xq(a, q, lo, &em); /* E = e^-w */
     const intv neg = CLACT_ASI(x) >> 31; /* -0 too: V's side gives 1/2 there */
     intv i;
     const realv tt = clact_piece32(a, 1.0f, neg, &i);
