@@ -73,6 +73,13 @@ CLACT_INLINE realv clact_clamp(realv x, realv lo, realv hi)
     return t > hi ? hi : t;
 }
 
+/* x, or -0 where x < 0: a result that is x + z for x >= 0 and z for
+ * x < 0 (-0 where z underflows there) is this + z, the sign of a zero
+ * kept. A vmaxps(-0, x) on x86, whose select form this is (NaN passes):
+ * with the select after the sum instead, gelu's forward took one vector
+ * operation more. */
+CLACT_INLINE realv clact_nonneg_or_m0(realv x) { return CLACT_K(-0.0f) > x ? CLACT_K(-0.0f) : x; }
+
 #if !CLACT_REAL_IS_DOUBLE
 /* =========================== float =================================== */
 

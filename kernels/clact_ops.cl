@@ -321,9 +321,8 @@ CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
 #else
     const realv aT = clact_ncdf_tail(fabs(x));
 #endif
-    /* -aT, not 0 - aT: -0 where aT underflows, as x Phi(x) is */
-    const realv p = x - aT;
-    return x < 0 ? -aT : p;
+    /* x - aT, or -0 - aT (not 0 - aT: -0 where aT underflows, as x Phi(x) is) */
+    return clact_nonneg_or_m0(x) - aT;
 #endif
 }
 CLACT_INLINE realv clact_grad_gelu(realv x, realv p0, realv p1)
