@@ -377,6 +377,24 @@ CLACT_INLINE realv clact_exp2bn_add_xq(realv c, realv x, realv q, realv lo)
     return fma(S, fma(r, fma(r, p, CLACT_K(CLACT_EXP2_C1)), CLACT_K(1.0f)), c);
 #endif
 }
+#if CLACT_LOWP
+/* the same for 16-bit results (CLACT_LOWP): q in one piece (its rounding
+ * moves the argument by 2^-16 where -x q is 130, gelu_tanh's at the
+ * smallest bfloat16 result) and degree 4 (fit 2^-18.4) */
+CLACT_INLINE realv clact_lp_exp2bn_add_xq(realv c, realv x, realv q)
+{
+    const realv t = fma(-x, q, CLACT_K(0x1.8p23f));
+    const realv kf = t - 0x1.8p23f;
+    const realv r = fma(-x, q, -kf);
+    const realv p = fma(fma(CLACT_K(9.583037347e-03f), r, CLACT_K(5.590651184e-02f)), r, CLACT_K(2.402409464e-01f));
+    const realv m = fma(r, fma(r, p, CLACT_K(6.931241751e-01f)), CLACT_K(1.0f));
+#if CLACT_HAVE_SCALEF
+    return clact_scalef(m, t - (0x1.8p23f + CLACT_EXPB)) + c;
+#else
+    return fma(CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23), m, c);
+#endif
+}
+#endif
 #if CLACT_HAVE_SCALEF
 /* kf with 2^-(x (q + lo)) = 2^kf (1 + *em), as clact_exp_kf */
 CLACT_INLINE realv clact_exp2_kf_xq(realv x, realv q, realv lo, realv *em)

@@ -437,7 +437,7 @@ CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
     *t = CLACT_GT_B_HI * x2;
     return v;
 }
-#if !CLACT_LOWP && !CLACT_REAL_IS_DOUBLE
+#if !CLACT_REAL_IS_DOUBLE
 /* float32: v log2(e) = x q2, q2 = A2 + B2 x^2 with A2 = A log2(e) and
  * B2 = B log2(e), as q above (A2 = A2_21 + A2_21L, A2_21 a multiple of
  * 2^-20; q2 < 16 over the clamp [-XNEG, XPOS]): the exponential takes
@@ -447,6 +447,7 @@ CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
 #define CLACT_GT2_A21L 2.513669699e-07f
 #define CLACT_GT2_B_HI 1.029432416e-01f
 #define CLACT_GT2_B_LO -2.016198541e-09f
+#define CLACT_GT2_A 2.302208185e+00f /* A2 in one piece (16-bit results) */
 CLACT_INLINE realv clact_gelu_tanh_q2(realv xc, realv *lo)
 {
     const realv x2 = xc * xc, x2l = fma(xc, xc, -x2);
@@ -585,10 +586,12 @@ CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
 #define CLACT_H16_GT_F_L(k, i) CLACT_H16_C(GT_F, k, i)
     return (x < CLACT_H16_GT_F_XLO ? CLACT_H16_GT_F_XLO : x) * CLACT_HORNER6(CLACT_H16_GT_F_L, i, w);
 #elif CLACT_LOWP
-    realv t;
-    const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
-    const realv rc = clact_logistic_rc(clact_lp_gelu_tanh_v(xc, &t), CLACT_K(0.0f));
-    return (x < -CLACT_GT_XMAX ? -CLACT_GT_XMAX : x) * (rc * CLACT_EXPB_INV);
+    /* x clamped to [-XNEG, XPOS] as float32's (no clamp of v), the
+     * exponential in base 2 with log2(e) in q (clact_gelu_tanh_q2) */
+    const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
+    const realv q = fma(CLACT_K(CLACT_GT2_B_HI), xc * xc, CLACT_K(CLACT_GT2_A));
+    const realv rc = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q));
+    return (x < -CLACT_GT_XNEG ? -CLACT_GT_XNEG : x) * (rc * CLACT_EXPB_INV);
 #elif CLACT_REAL_IS_DOUBLE
     realv vl, t;
     const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
@@ -683,11 +686,12 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     return CLACT_HORNER6(CLACT_H16_GT_B_L, i, w);
 #elif CLACT_LOWP
     realv t;
-    const realv xc = clact_clamp(x, -CLACT_GT_XMAX, CLACT_GT_XMAX);
+    /* x clamped to [-XNEG, XPOS] as float32's: v needs no clamp of its own */
+    const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
     /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
      * nears 1, but its term is then small against the 1 */
     const realv v = clact_lp_gelu_tanh_v(xc, &t);
-    const realv sv = clact_logistic_rc(v, CLACT_K(0.0f)) * CLACT_EXPB_INV;
+    const realv sv = clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -v, CLACT_K(-0.0f))) * CLACT_EXPB_INV;
     const realv g = sv * fma(v + 2 * xc * t, 1 - sv, CLACT_K(1.0f));
     const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO; /* degree 3, fit 2^-23.7 */
     const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
@@ -826,15 +830,18 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
 #define CLACT_H16_SILU_B_L(k, i) CLACT_H32_C(SILU_B, k, i)
     return CLACT_HORNER7(CLACT_H16_SILU_B_L, i, w);
 #else
-    const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
 #if CLACT_LOWP
-    /* s (1 + x (1 - s)), as gelu_tanh's */
-    const realv sx = clact_logistic_rc(xc, CLACT_K(0.0f)) * CLACT_EXPB_INV;
+    /* s (1 + x (1 - s)), as gelu_tanh's; x clamped once, to the
+     * exponential's range (s is 1 above it, and the result 0 in 16 bits
+     * below) */
+    const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_EXPB_MAX - 1);
+    const realv sx = clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -xc, CLACT_K(-0.0f))) * CLACT_EXPB_INV;
     const realv g = sx * fma(xc, 1 - sx, CLACT_K(1.0f));
     const realv d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO; /* degree 2, fit 2^-17.8 */
     const realv g2 = fma(fma(CLACT_K(1.886258833e-02f), d, CLACT_K(1.466042101e-01f)), d, CLACT_K(2.178116888e-01f));
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : g;
 #else
+    const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
     realv em;
     const realv sc = clact_logistic_e0(xc, &em);
     const realv e = fma(sc, em, sc) * CLACT_EXPB_INV;
