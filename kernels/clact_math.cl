@@ -378,16 +378,24 @@ CLACT_INLINE realv clact_exp2bn_add_xq(realv c, realv x, realv q, realv lo)
 #endif
 }
 #if CLACT_LOWP
-/* the same for 16-bit results (CLACT_LOWP): q in one piece (its rounding
- * moves the argument by 2^-16 where -x q is 130, gelu_tanh's at the
- * smallest bfloat16 result) and degree 4 (fit 2^-18.4) */
+/* the same for 16-bit results (CLACT_LOWP), 2^(x q) with q in one piece:
+ * *t = 1.5*2^23 + k, *r = x q - k, and 2^r = 1 + r (C1 + r p) for the p
+ * returned (degree 4, fit 2^-18.4) */
+#define CLACT_LP_EXP2_C1 6.931241751e-01f
+CLACT_INLINE realv clact_lp_exp2_rp(realv x, realv q, realv *t, realv *r)
+{
+    *t = fma(x, q, CLACT_K(0x1.8p23f));
+    const realv kf = *t - 0x1.8p23f;
+    *r = fma(x, q, -kf);
+    return fma(fma(CLACT_K(9.583037347e-03f), *r, CLACT_K(5.590651184e-02f)), *r, CLACT_K(2.402409464e-01f));
+}
+/* c + 2^-(x q) 2^-EXPB: q's rounding moves the argument by 2^-16 where
+ * -x q is 130 (gelu_tanh's at the smallest bfloat16 result) */
 CLACT_INLINE realv clact_lp_exp2bn_add_xq(realv c, realv x, realv q)
 {
-    const realv t = fma(-x, q, CLACT_K(0x1.8p23f));
-    const realv kf = t - 0x1.8p23f;
-    const realv r = fma(-x, q, -kf);
-    const realv p = fma(fma(CLACT_K(9.583037347e-03f), r, CLACT_K(5.590651184e-02f)), r, CLACT_K(2.402409464e-01f));
-    const realv m = fma(r, fma(r, p, CLACT_K(6.931241751e-01f)), CLACT_K(1.0f));
+    realv t, r;
+    const realv p = clact_lp_exp2_rp(-x, q, &t, &r);
+    const realv m = fma(r, fma(r, p, CLACT_K(CLACT_LP_EXP2_C1)), CLACT_K(1.0f));
 #if CLACT_HAVE_SCALEF
     return clact_scalef(m, t - (0x1.8p23f + CLACT_EXPB)) + c;
 #else

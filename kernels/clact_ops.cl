@@ -1408,7 +1408,18 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
 {
 #if CLACT_LOWP
-    const realv e = clact_logistic_ev(2 * x), r = clact_rcp1p(e);
+    /* e = e^-2|x| as 2^(|x| C), C = -2 log2(e) in one float (|x| C off
+     * by 2^-17.6 at the clamp, 57.5, where e is 2^-166): no 2 x of its own */
+    const realv ax = fabs(x), a = ax > 57.5f ? 57.5f : ax; /* NaN passes */
+    realv t, rd;
+    const realv p = clact_lp_exp2_rp(a, CLACT_K(-2.885390043e+00f), &t, &rd);
+    const realv m = fma(rd, fma(rd, p, CLACT_K(CLACT_LP_EXP2_C1)), CLACT_K(1.0f));
+#if CLACT_HAVE_SCALEF
+    const realv e = clact_scalef(m, t - 0x1.8p23f);
+#else
+    const realv e = m * CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23) * CLACT_EXPB_INV;
+#endif
+    const realv r = clact_rcp1p(e);
     return 4 * e * r * r;
 #else
     realv em;
