@@ -69,7 +69,18 @@ CLACT_INLINE realv clact_mul_exp(realv v, realv x)
  * |z| <= 90 that reach a 16-bit result), and the polynomials and
  * rational functions are shorter fits, each to 2^-16.5 or better. */
 /* e^x for x >= CLACT_EXPB_MIN (caller clamps), x <= CLACT_EXPB_MAX */
+#if CLACT_HAVE_SCALEF
+/* e^x itself rounds once, 1 + r (1 + r P), and vscalefps scales it: no
+ * r^2, one vector operation fewer than 1 + em */
+CLACT_INLINE realv clact_lp_exp(realv x)
+{
+    realv t;
+    const realv m = clact_exp_r(x, CLACT_K(-0.0f), &t);
+    return clact_scalef(m, t - 0x1.8p23f);
+}
+#else
 CLACT_INLINE realv clact_lp_exp(realv x) { return clact_mul_exp(CLACT_K(1.0f), x); }
+#endif
 /* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3 */
 #define CLACT_LP_ROOT_DELTA 0.0625f
 #endif
@@ -368,7 +379,11 @@ CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
 CLACT_INLINE realv clact_logistic_ev(realv z)
 {
     const realv na = -fabs(z);
+#if CLACT_LOWP
+    return clact_lp_exp(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
+#else
     return clact_mul_exp(CLACT_K(1.0f), na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
+#endif
 }
 /* v (1 + em) 2^-EXPB */
 CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLACT_EXPB_INV; }
