@@ -182,11 +182,15 @@ CLACT_INLINE realv clact_ldexp(realv v, intv k)
 #define CLACT_EXPB_MIN -115.0f
 #define CLACT_EXPB_MAX 60.0f
 #endif
+/* 2^(k + e) from t = 1.5*2^23 + k (the reductions' rounding trick leaves
+ * k in t's low bits), for k + e in [-126, 127]: the exponent field built
+ * directly, unsigned so that a NaN's garbage k stays well defined */
+#define CLACT_T_POW2(t, e) CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - (e))) << 23)
 CLACT_INLINE realv clact_expb(realv x, realv dx)
 {
     realv t;
     const realv m = clact_exp_r(x, dx, &t);
-    return m * CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
+    return m * CLACT_T_POW2(t, CLACT_EXPB);
 }
 
 /* the same as (1 + *em) * scale, for callers that fold the 1 + . */
@@ -194,7 +198,7 @@ CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
 {
     realv t;
     *em = clact_expm1_r(x, dx, &t);
-    return CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23);
+    return CLACT_T_POW2(t, CLACT_EXPB);
 }
 
 /* the same unscaled, 2^k (1 + *em), for formulas whose result is e^x
@@ -340,7 +344,7 @@ CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx)
 #if CLACT_HAVE_SCALEF
     return clact_scalef(fma(r, fma(r, p, CLACT_K(1.0f)), CLACT_K(1.0f)), t - (0x1.8p23f + CLACT_EXPB)) + c;
 #else
-    const realv S = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
+    const realv S = CLACT_T_POW2(t, -CLACT_EXPB);
     return fma(S * r, fma(r, p, CLACT_K(1.0f)), c + S);
 #endif
 }
@@ -373,33 +377,44 @@ CLACT_INLINE realv clact_exp2bn_add_xq(realv c, realv x, realv q, realv lo)
 #if CLACT_HAVE_SCALEF
     return clact_scalef(fma(r, fma(r, p, CLACT_K(CLACT_EXP2_C1)), CLACT_K(1.0f)), t - (0x1.8p23f + CLACT_EXPB)) + c;
 #else
-    const realv S = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23);
+    const realv S = CLACT_T_POW2(t, -CLACT_EXPB);
     return fma(S, fma(r, fma(r, p, CLACT_K(CLACT_EXP2_C1)), CLACT_K(1.0f)), c);
 #endif
 }
 #if CLACT_LOWP
 /* the same for 16-bit results (CLACT_LOWP), 2^(x q) with q in one piece:
- * *t = 1.5*2^23 + k, *r = x q - k, and 2^r = 1 + r (C1 + r p) for the p
- * returned (degree 4, fit 2^-18.4) */
-#define CLACT_LP_EXP2_C1 6.931241751e-01f
-CLACT_INLINE realv clact_lp_exp2_rp(realv x, realv q, realv *t, realv *r)
+ * *t = 1.5*2^23 + k, r = x q - k, and 2^r = 1 + r (C1 + r P) returned
+ * (degree 4, fit 2^-18.4) */
+CLACT_INLINE realv clact_lp_exp2_m(realv x, realv q, realv *t)
 {
     *t = fma(x, q, CLACT_K(0x1.8p23f));
     const realv kf = *t - 0x1.8p23f;
-    *r = fma(x, q, -kf);
-    return fma(fma(CLACT_K(9.583037347e-03f), *r, CLACT_K(5.590651184e-02f)), *r, CLACT_K(2.402409464e-01f));
+    const realv r = fma(x, q, -kf);
+    const realv p = fma(fma(CLACT_K(9.583037347e-03f), r, CLACT_K(5.590651184e-02f)), r, CLACT_K(2.402409464e-01f));
+    return fma(r, fma(r, p, CLACT_K(6.931241751e-01f)), CLACT_K(1.0f));
 }
 /* c + 2^-(x q) 2^-EXPB: q's rounding moves the argument by 2^-16 where
  * -x q is 130 (gelu_tanh's at the smallest bfloat16 result) */
 CLACT_INLINE realv clact_lp_exp2bn_add_xq(realv c, realv x, realv q)
 {
-    realv t, r;
-    const realv p = clact_lp_exp2_rp(-x, q, &t, &r);
-    const realv m = fma(r, fma(r, p, CLACT_K(CLACT_LP_EXP2_C1)), CLACT_K(1.0f));
+    realv t;
+    const realv m = clact_lp_exp2_m(-x, q, &t);
 #if CLACT_HAVE_SCALEF
     return clact_scalef(m, t - (0x1.8p23f + CLACT_EXPB)) + c;
 #else
-    return fma(CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u + CLACT_EXPB)) << 23), m, c);
+    return fma(CLACT_T_POW2(t, -CLACT_EXPB), m, c);
+#endif
+}
+/* 2^(x q) itself, rounded once more where it is subnormal (as
+ * clact_lp_exp); the caller keeps x q above EXPB_MIN log2(e) */
+CLACT_INLINE realv clact_lp_exp2(realv x, realv q)
+{
+    realv t;
+    const realv m = clact_lp_exp2_m(x, q, &t);
+#if CLACT_HAVE_SCALEF
+    return clact_scalef(m, t - 0x1.8p23f);
+#else
+    return m * CLACT_T_POW2(t, CLACT_EXPB) * CLACT_EXPB_INV;
 #endif
 }
 #endif
@@ -456,7 +471,7 @@ CLACT_INLINE realv clact_expm1n(realv x)
 #else
     realv t;
     const realv em = clact_expm1_r(x < -87.0f ? -87.0f : x, CLACT_K(-0.0f), &t);
-    const realv pk = CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u)) << 23); /* 2^k */
+    const realv pk = CLACT_T_POW2(t, 0); /* 2^k */
 #endif
     return fma(pk, em, pk - 1.0f);
 }
@@ -1022,11 +1037,13 @@ CLACT_INLINE realv clact_ldexp(realv v, intv k)
 #define CLACT_EXPB_INV 0x1p-100
 #define CLACT_EXPB_MIN -775.0
 #define CLACT_EXPB_MAX 630.0
+/* 2^(k + e) from t = 1.5*2^52 + k, as in float */
+#define CLACT_T_POW2(t, e) CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul - (e))) << 52)
 CLACT_INLINE realv clact_expb(realv x, realv dx)
 {
     realv t;
     const realv m = clact_exp_r(x, dx, &t);
-    return m * CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul - CLACT_EXPB)) << 52);
+    return m * CLACT_T_POW2(t, CLACT_EXPB);
 }
 
 /* the same as (1 + *em) * scale */
@@ -1034,7 +1051,7 @@ CLACT_INLINE realv clact_expb2(realv x, realv dx, realv *em)
 {
     realv t;
     *em = clact_expm1_r(x, dx, &t);
-    return CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul - CLACT_EXPB)) << 52);
+    return CLACT_T_POW2(t, CLACT_EXPB);
 }
 
 /* e^(x+dx) 2^-100 for x in [-629, 775] */
@@ -1042,7 +1059,7 @@ CLACT_INLINE realv clact_expbn(realv x, realv dx)
 {
     realv t;
     const realv m = clact_exp_r(x, dx, &t);
-    return m * CLACT_ASR((CLACT_ASU(t) - (0x4338000000000000ul - 1023ul + CLACT_EXPB)) << 52);
+    return m * CLACT_T_POW2(t, -CLACT_EXPB);
 }
 CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx) { return c + clact_expbn(x, dx); }
 

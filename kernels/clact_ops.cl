@@ -374,17 +374,15 @@ CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
     const realv na = -fabs(z);
     return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, CLACT_K(-0.0f), em);
 }
+#if CLACT_LOWP
 /* e^-|z| itself, rounded once more where it is subnormal (16-bit
  * results) */
 CLACT_INLINE realv clact_logistic_ev(realv z)
 {
     const realv na = -fabs(z);
-#if CLACT_LOWP
     return clact_lp_exp(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
-#else
-    return clact_mul_exp(CLACT_K(1.0f), na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
-#endif
 }
+#endif
 /* v (1 + em) 2^-EXPB */
 CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLACT_EXPB_INV; }
 
@@ -1426,14 +1424,7 @@ CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
     /* e = e^-2|x| as 2^(|x| C), C = -2 log2(e) in one float (|x| C off
      * by 2^-17.6 at the clamp, 57.5, where e is 2^-166): no 2 x of its own */
     const realv ax = fabs(x), a = ax > 57.5f ? 57.5f : ax; /* NaN passes */
-    realv t, rd;
-    const realv p = clact_lp_exp2_rp(a, CLACT_K(-2.885390043e+00f), &t, &rd);
-    const realv m = fma(rd, fma(rd, p, CLACT_K(CLACT_LP_EXP2_C1)), CLACT_K(1.0f));
-#if CLACT_HAVE_SCALEF
-    const realv e = clact_scalef(m, t - 0x1.8p23f);
-#else
-    const realv e = m * CLACT_ASR((CLACT_ASU(t) - (0x4b400000u - 127u - CLACT_EXPB)) << 23) * CLACT_EXPB_INV;
-#endif
+    const realv e = clact_lp_exp2(a, CLACT_K(-2.885390043e+00f));
     const realv r = clact_rcp1p(e);
     return 4 * e * r * r;
 #else
