@@ -184,8 +184,22 @@ CLACT_INLINE realv clact_grad_celu(realv x, realv a, realv p1)
  * g = gelu'(-a) from clact_gelu_dtail. */
 
 #if CLACT_LOWP
+/* v e^(-a2/2): with vscalefps as 2^(a2 C), C = -log2(e)/2 in one float
+ * (its rounding moves the exponent by 2^-18.9 at a = 14.7), one fma
+ * giving k and one the reduced argument (clact_lp_exp2_m): no -a2/2, and
+ * v times 2^r before the scaling */
+CLACT_INLINE realv clact_lp_mul_gauss(realv v, realv a2)
+{
+#if CLACT_HAVE_SCALEF
+    realv t;
+    const realv m = clact_lp_exp2_m(a2, CLACT_K(-7.213475108e-01f), &t);
+    return clact_scalef(v * m, t - 0x1.8p23f);
+#else
+    return clact_mul_exp(v, -0.5f * a2);
+#endif
+}
 /* clact_ncdf_tail and clact_gelu_dtail as rational functions of a, no
- * q = (a-2)/(a+2): with sc = e^(-a^2/2) 2^EXPB (-a^2/2 in one piece),
+ * q = (a-2)/(a+2): with sc = e^(-a^2/2) 2^EXPB (clact_lp_mul_gauss),
  *   a Phi(-a)          = sc a N(a)/D(a)          N/D: degrees 3/4, 2^-19.9
  *   Phi(-a) - a phi(a) = sc (a - R) V(a)/W(a)    V/W: degrees 3/3, 2^-19.3
  * (times 2^-EXPB). Within each polynomial all coefficients have one
@@ -207,7 +221,7 @@ CLACT_INLINE realv clact_lp_ncdf_tail(realv a)
     const realv d = fma(a2, fma(CLACT_K(4.093757272e-02f), a2, fma(CLACT_K(2.923125029e-01f), ac, CLACT_K(9.403141141e-01f))),
                         fma(CLACT_K(1.512516856e+00f), ac, CLACT_K(1.0f)));
 #endif
-    return clact_mul_exp(clact_divn(ac * n, d), -0.5f * a2);
+    return clact_lp_mul_gauss(clact_divn(ac * n, d), a2);
 }
 CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
 {
@@ -217,7 +231,7 @@ CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
     const realv w = fma(a2, fma(CLACT_K(9.253044426e-02f), ac, CLACT_K(5.345739722e-01f)),
                         fma(CLACT_K(1.200292826e+00f), ac, CLACT_K(1.0f)));
     const realv dr = (ac - CLACT_GELU_A0_HI) - CLACT_GELU_A0_LO;
-    return clact_mul_exp(clact_divn(dr * v, w), -0.5f * a2);
+    return clact_lp_mul_gauss(clact_divn(dr * v, w), a2);
 }
 #endif
 #if CLACT_H16
