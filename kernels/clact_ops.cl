@@ -485,6 +485,11 @@ CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
 #define CLACT_GT2_B_HI 1.029432416e-01f
 #define CLACT_GT2_B_LO -2.016198541e-09f
 #define CLACT_GT2_A 2.302208185e+00f /* A2 in one piece (16-bit results) */
+/* v'(x) = A + 3 B x^2 from the 16-bit q = A2 + B2 x^2 as 3 ln(2) q - 2 A,
+ * the constant taken against A2 as rounded: x^2 is then dead once q is
+ * formed (fewer registers live than with A and 3 B) */
+#define CLACT_GT2_DV1 2.079441547e+00f
+#define CLACT_GT2_DV0 -3.191538095e+00f
 CLACT_INLINE realv clact_gelu_tanh_q2(realv xc, realv *lo)
 {
     const realv x2 = xc * xc, x2l = fma(xc, xc, -x2);
@@ -492,14 +497,6 @@ CLACT_INLINE realv clact_gelu_tanh_q2(realv xc, realv *lo)
     const realv ql = fma(CLACT_K(CLACT_GT2_B_HI), x2, CLACT_GT2_A21 - q);
     *lo = fma(CLACT_K(CLACT_GT2_B_LO), x2, fma(CLACT_K(CLACT_GT2_B_HI), x2l, CLACT_K(CLACT_GT2_A21L))) + ql;
     return q;
-}
-#endif
-#if CLACT_LOWP
-/* v = x (A + t), t = B x^2, one piece */
-CLACT_INLINE realv clact_lp_gelu_tanh_v(realv xc, realv *t)
-{
-    *t = CLACT_GT_B_HI * (xc * xc);
-    return xc * (CLACT_GT_A_HI + *t);
 }
 #endif
 /* x s(v) = x rc c, xc = x clamped to [-XMAX, XMAX] (float32: [-XNEG,
@@ -722,14 +719,16 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
 #define CLACT_H16_GT_B_L(k, i) CLACT_H32_C(GT_B, k, i)
     return CLACT_HORNER6(CLACT_H16_GT_B_L, i, w);
 #elif CLACT_LOWP
-    realv t;
     /* x clamped to [-XNEG, XPOS] as float32's: v needs no clamp of its own */
     const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
     /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
-     * nears 1, but its term is then small against the 1 */
-    const realv v = clact_lp_gelu_tanh_v(xc, &t);
-    const realv sv = clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -v, CLACT_K(-0.0f))) * CLACT_EXPB_INV;
-    const realv g = sv * fma(v + 2 * xc * t, 1 - sv, CLACT_K(1.0f));
+     * nears 1, but its term is then small against the 1. s(v) as the
+     * forward's, e^-v = 2^-(x q) (no v), and x v'(x) from q */
+    const realv x2 = xc * xc;
+    const realv q = fma(CLACT_K(CLACT_GT2_B_HI), x2, CLACT_K(CLACT_GT2_A));
+    const realv sv = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q)) * CLACT_EXPB_INV;
+    const realv xdv = xc * fma(q, CLACT_K(CLACT_GT2_DV1), CLACT_K(CLACT_GT2_DV0)); /* x v'(x) */
+    const realv g = sv * fma(xdv, 1 - sv, CLACT_K(1.0f));
     const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO; /* degree 3, fit 2^-23.7 */
     const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
                              CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
