@@ -81,8 +81,17 @@ CLACT_INLINE realv clact_lp_exp(realv x)
 #else
 CLACT_INLINE realv clact_lp_exp(realv x) { return clact_mul_exp(CLACT_K(1.0f), x); }
 #endif
-/* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3 */
+/* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3.
+ * d = x - r with r in two floats (x - R_HI is exact there): the low part
+ * matters to float16, whose inputs come within 2e-5 of gelu_tanh's root
+ * (R_LO 2^-10.7 of d), not to bfloat16, whose nearest lie 1.4e-3 to
+ * 2.9e-3 away (2^-17 at most), so bfloat16 drops it */
 #define CLACT_LP_ROOT_DELTA 0.0625f
+#if CLACT_DTYPE == 2
+#define CLACT_LP_ROOT_D(x, NAME) ((x) - NAME##_R_HI)
+#else
+#define CLACT_LP_ROOT_D(x, NAME) (((x) - NAME##_R_HI) - NAME##_R_LO)
+#endif
 #endif
 
 /* ---- relu, leaky_relu, prelu, crelu ------------------------------------ */
@@ -729,7 +738,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     const realv sv = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q)) * CLACT_EXPB_INV;
     const realv xdv = xc * fma(q, CLACT_K(CLACT_GT2_DV1), CLACT_K(CLACT_GT2_DV0)); /* x v'(x) */
     const realv g = sv * fma(xdv, 1 - sv, CLACT_K(1.0f));
-    const realv d = (x - CLACT_GELUT_R_HI) - CLACT_GELUT_R_LO; /* degree 3, fit 2^-23.7 */
+    const realv d = CLACT_LP_ROOT_D(x, CLACT_GELUT); /* degree 3, fit 2^-23.7 */
     const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
                              CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
@@ -873,7 +882,7 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
     const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_EXPB_MAX - 1);
     const realv sx = clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -xc, CLACT_K(-0.0f))) * CLACT_EXPB_INV;
     const realv g = sx * fma(xc, 1 - sx, CLACT_K(1.0f));
-    const realv d = (x - CLACT_SILU_R_HI) - CLACT_SILU_R_LO; /* degree 2, fit 2^-17.8 */
+    const realv d = CLACT_LP_ROOT_D(x, CLACT_SILU); /* degree 2, fit 2^-17.8 */
     const realv g2 = fma(fma(CLACT_K(1.886258833e-02f), d, CLACT_K(1.466042101e-01f)), d, CLACT_K(2.178116888e-01f));
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : g;
 #else
@@ -1117,7 +1126,7 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
     const realv E = clact_lp_exp(xc), n2 = fma(E, E + 2, CLACT_K(2.0f));
     const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
     const realv n = clact_divn(E * br, n2 * n2);
-    const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO; /* degree 2, fit 2^-17.7 */
+    const realv d = CLACT_LP_ROOT_D(x, CLACT_MISH); /* degree 2, fit 2^-17.7 */
     const realv g2 = fma(fma(CLACT_K(4.186096415e-02f), d, CLACT_K(2.046718448e-01f)), d, CLACT_K(2.669479251e-01f));
     /* above the cap the formula at the cap is 1 + 58 e^-30 (and the
      * estimate's error): 1 in 16 bits, with no select of its own */
