@@ -781,10 +781,12 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
 {
     const realv rc = clact_logistic_rc(x, CLACT_K(0.0f));
-    const realv xm = x < -CLACT_XBIG ? -CLACT_XBIG : x; /* -inf s(-inf) = -0 */
 #if CLACT_LOWP
+    /* the clamp's lower half (shared): s is 0 there, -inf s(-inf) = -0 */
+    const realv xm = x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x;
     return xm * (rc * CLACT_EXPB_INV);
 #else
+    const realv xm = x < -CLACT_XBIG ? -CLACT_XBIG : x; /* -inf s(-inf) = -0 */
     return x < 0 ? xm * rc * CLACT_EXPB_INV : x * (rc * CLACT_EXPB_INV);
 #endif
 }
