@@ -67,7 +67,9 @@ CLACT_INLINE realv clact_mul_exp(realv v, realv x)
  * far finer than bf16's where bf16 results are normal. Arguments are one
  * float (one rounding, which e^z turns into |z| 2^-24 <= 2^-17.5 for the
  * |z| <= 90 that reach a 16-bit result), and the polynomials and
- * rational functions are shorter fits, each to 2^-16.5 or better. */
+ * rational functions are shorter fits, each to 2^-16.5 or better
+ * (bfloat16's gelu tail: 2^-15.2, where its reciprocal estimate is
+ * 2^-14). */
 /* e^x for x >= CLACT_EXPB_MIN (caller clamps), x <= CLACT_EXPB_MAX */
 #if CLACT_HAVE_SCALEF
 /* e^x itself rounds once, 1 + r (1 + r P), and vscalefps scales it: no
@@ -782,7 +784,8 @@ CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
 {
     const realv rc = clact_logistic_rc(x, CLACT_K(0.0f));
 #if CLACT_LOWP
-    /* the clamp's lower half (shared): s is 0 there, -inf s(-inf) = -0 */
+    /* the clamp's lower half (shared): x s(x) rounds to -0 below it in
+     * 16 bits, and -inf s(-inf) = -0 */
     const realv xm = x < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : x;
     return xm * (rc * CLACT_EXPB_INV);
 #else
