@@ -405,16 +405,17 @@ CLACT_INLINE realv clact_lp_exp2bn_add_xq(realv c, realv x, realv q)
     return fma(CLACT_T_POW2(t, -CLACT_EXPB), m, c);
 #endif
 }
-/* 2^(x q) itself, rounded once more where it is subnormal (as
- * clact_lp_exp); the caller keeps x q above EXPB_MIN log2(e) */
-CLACT_INLINE realv clact_lp_exp2(realv x, realv q)
+/* v 2^(x q), v applied before the scaling, rounded once more where it is
+ * subnormal (as clact_lp_exp); the caller keeps x q above EXPB_MIN
+ * log2(e) */
+CLACT_INLINE realv clact_lp_mul_exp2(realv v, realv x, realv q)
 {
     realv t;
     const realv m = clact_lp_exp2_m(x, q, &t);
 #if CLACT_HAVE_SCALEF
-    return clact_scalef(m, t - 0x1.8p23f);
+    return clact_scalef(v * m, t - 0x1.8p23f);
 #else
-    return m * CLACT_T_POW2(t, CLACT_EXPB) * CLACT_EXPB_INV;
+    return v * m * CLACT_T_POW2(t, CLACT_EXPB) * CLACT_EXPB_INV;
 #endif
 }
 #endif

@@ -197,14 +197,13 @@ CLACT_INLINE realv clact_grad_celu(realv x, realv a, realv p1)
 #if CLACT_LOWP
 /* v e^(-a2/2): with vscalefps as 2^(a2 C), C = -log2(e)/2 in one float
  * (its rounding moves the exponent by 2^-18.9 at a = 14.7), one fma
- * giving k and one the reduced argument (clact_lp_exp2_m): no -a2/2, and
- * v times 2^r before the scaling */
+ * giving k and one the reduced argument (clact_lp_mul_exp2): no -a2/2,
+ * and v times 2^r before the scaling. Without vscalefps, where it was
+ * not measured, the e^x form as before. */
 CLACT_INLINE realv clact_lp_mul_gauss(realv v, realv a2)
 {
 #if CLACT_HAVE_SCALEF
-    realv t;
-    const realv m = clact_lp_exp2_m(a2, CLACT_K(-7.213475108e-01f), &t);
-    return clact_scalef(v * m, t - 0x1.8p23f);
+    return clact_lp_mul_exp2(v, a2, CLACT_K(-7.213475108e-01f));
 #else
     return clact_mul_exp(v, -0.5f * a2);
 #endif
@@ -501,6 +500,10 @@ CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
  * formed (fewer registers live than with A and 3 B) */
 #define CLACT_GT2_DV1 2.079441547e+00f
 #define CLACT_GT2_DV0 -3.191538095e+00f
+#if CLACT_LOWP
+/* the 16-bit q, e^-v = 2^-(x q) (forward and backward) */
+CLACT_INLINE realv clact_lp_gelu_tanh_q(realv xc) { return fma(CLACT_K(CLACT_GT2_B_HI), xc * xc, CLACT_K(CLACT_GT2_A)); }
+#endif
 CLACT_INLINE realv clact_gelu_tanh_q2(realv xc, realv *lo)
 {
     const realv x2 = xc * xc, x2l = fma(xc, xc, -x2);
@@ -634,7 +637,7 @@ CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
     /* x clamped to [-XNEG, XPOS] as float32's (no clamp of v), the
      * exponential in base 2 with log2(e) in q (clact_gelu_tanh_q2) */
     const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
-    const realv q = fma(CLACT_K(CLACT_GT2_B_HI), xc * xc, CLACT_K(CLACT_GT2_A));
+    const realv q = clact_lp_gelu_tanh_q(xc);
     const realv rc = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q));
     return (x < -CLACT_GT_XNEG ? -CLACT_GT_XNEG : x) * (rc * CLACT_EXPB_INV);
 #elif CLACT_REAL_IS_DOUBLE
@@ -735,8 +738,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
      * nears 1, but its term is then small against the 1. s(v) as the
      * forward's, e^-v = 2^-(x q) (no v), and x v'(x) from q */
-    const realv x2 = xc * xc;
-    const realv q = fma(CLACT_K(CLACT_GT2_B_HI), x2, CLACT_K(CLACT_GT2_A));
+    const realv q = clact_lp_gelu_tanh_q(xc);
     const realv sv = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q)) * CLACT_EXPB_INV;
     const realv xdv = xc * fma(q, CLACT_K(CLACT_GT2_DV1), CLACT_K(CLACT_GT2_DV0)); /* x v'(x) */
     const realv g = sv * fma(xdv, 1 - sv, CLACT_K(1.0f));
@@ -1462,7 +1464,7 @@ CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
     /* e = e^-2|x| as 2^(|x| C), C = -2 log2(e) in one float (|x| C off
      * by 2^-17.6 at the clamp, 57.5, where e is 2^-166): no 2 x of its own */
     const realv ax = fabs(x), a = ax > 57.5f ? 57.5f : ax; /* NaN passes */
-    const realv e = clact_lp_exp2(a, CLACT_K(-2.885390043e+00f));
+    const realv e = clact_lp_mul_exp2(CLACT_K(1.0f), a, CLACT_K(-2.885390043e+00f));
     const realv r = clact_rcp1p(e);
     return 4 * e * r * r;
 #else
