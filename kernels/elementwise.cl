@@ -253,6 +253,57 @@ typedef union { accv_t v; double a[CLACT_VEC]; } clact_acc_lanes;
 #else
 typedef real acc_t;
 #endif
+
+/* On CPUs with AVX-512 (F and DQ) this pass, in float, is bound by its operations,
+ * not by memory (without the sums, bfloat16's ran 17% faster at full
+ * size), so two of them come from AVX-512 itself:
+ * - prelu'(x) as one vfixupimmps by the class of x: 1 for positive values
+ *   and +inf, the slope for zeros, negative values and -inf, x itself for
+ *   NaN (the table's nibbles, class 7 down to 0: 1, w, 1, w, 1, w, NaN(x),
+ *   x), where compares and selects took four; the same values as
+ *   clact_grad_prelu, so dx is the plain kernel's bit for bit.
+ * - bfloat16's terms in float: x dy has at most 16 significant bits, so
+ *   q = (x 2^64) dy is exact wherever it is a normal float, i.e. for
+ *   products in [2^-190, 2^64); one vfpclassps per 16 lanes finds NaN,
+ *   +-inf and subnormals, and a vector with any takes the exact double
+ *   product instead. q is converted once where x and dy each were, and
+ *   the lanes' sums are scaled back by 2^-64 (exact) at the end. A
+ *   product below 2^-213 rounds to 0 there: less than 2^-80 of
+ *   bfloat16's smallest subnormal. */
+#if CLACT_CPU && CLACT_HAS_FP64 && CLACT_DTYPE != 3 && defined(__AVX512F__) && defined(__AVX512DQ__) && \
+    defined(__clang__) && CLACT_VEC % 16 == 0
+#define CLACT_PRELU_AVX512 1
+#define CLACT_FIXUP_16(w, x) __builtin_ia32_fixupimmps512_mask((w), (x), (int16)0xA0A0A021, 0, (ushort)0xffff, 4)
+#define CLACT_ODD_16(v) __builtin_ia32_fpclassps512_mask((v), 0xB9, (ushort)0xffff) /* NaN, inf, subnormal */
+inline realv clact_grad_prelu_fix(realv x, real w)
+{
+    const float16 wv = (float16)w;
+#if CLACT_VEC == 16
+    return CLACT_FIXUP_16(wv, x);
+#elif CLACT_VEC == 32
+    return (realv)(CLACT_FIXUP_16(wv, x.lo), CLACT_FIXUP_16(wv, x.hi));
+#else
+    return (realv)(CLACT_FIXUP_16(wv, x.lo.lo), CLACT_FIXUP_16(wv, x.lo.hi), CLACT_FIXUP_16(wv, x.hi.lo),
+                   CLACT_FIXUP_16(wv, x.hi.hi));
+#endif
+}
+/* whether any lane of v is NaN, infinite or subnormal */
+inline int clact_any_odd(realv v)
+{
+#if CLACT_VEC == 16
+    return CLACT_ODD_16(v) != 0;
+#elif CLACT_VEC == 32
+    return (CLACT_ODD_16(v.lo) | CLACT_ODD_16(v.hi)) != 0;
+#else
+    return (CLACT_ODD_16(v.lo.lo) | CLACT_ODD_16(v.lo.hi) | CLACT_ODD_16(v.hi.lo) | CLACT_ODD_16(v.hi.hi)) != 0;
+#endif
+}
+#define CLACT_DW_SCALED (CLACT_DTYPE == 2)
+#else
+#define CLACT_PRELU_AVX512 0
+#define CLACT_DW_SCALED 0
+#endif
+
 __attribute__((reqd_work_group_size(CLACT_RED_LOCAL, 1, 1)))
 kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
                                    ulong outer, ulong C, ulong inner, ulong P, ulong chunk,
@@ -297,8 +348,20 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
             clact_prefetch(x, idx, m * C, CLACT_STREAM(m * C));
             clact_prefetch(dy, idx, m * C, CLACT_STREAM(m * C));
             const realv xv = clact_ldv(x, idx), gv = clact_ldv(dy, idx);
+#if CLACT_PRELU_AVX512
+            if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu_fix(xv, wc), CLACT_STREAM(m * C));
+#else
             if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu(xv, wc, 0), CLACT_STREAM(m * C));
-#if CLACT_HAS_FP64
+#endif
+#if CLACT_DW_SCALED
+            /* (x 2^64) dy, 0 where x > 0 (0 dy is NaN for infinite dy:
+             * such a vector takes the double path, which masks it) */
+            const realv q = (xv <= 0 ? xv * 0x1p64f : (realv)0) * gv;
+            if (clact_any_odd(q))
+                a += CLACT_ACC_MASK(xv <= 0) ? CLACT_TO_ACCV(xv) * CLACT_TO_ACCV(gv) * 0x1p64 : (accv_t)0;
+            else
+                a += CLACT_TO_ACCV(q);
+#elif CLACT_HAS_FP64
 #if CLACT_DTYPE == 1
             /* two halves: at most 22 significant bits, magnitudes in
              * [2^-48, 2^32], so the float product is exact; converted once.
@@ -344,8 +407,14 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
 #if CLACT_HAS_FP64
     clact_acc_lanes ua;
     ua.v = a;
+#if CLACT_DW_SCALED
+    acc_t s = 0;
+    for (int k = 0; k < CLACT_VEC; ++k) s += ua.a[k];
+    s = a0 + s * 0x1p-64;
+#else
     acc_t s = a0;
     for (int k = 0; k < CLACT_VEC; ++k) s += ua.a[k];
+#endif
 #endif
 #if CLACT_RED_LOCAL > 1
     sh[l] = s;

@@ -655,29 +655,45 @@ END_TEST
 
 /* bfloat16 products x dy beyond float's range: the weight-gradient pass
  * must form them in double (a float product of two bfloat16 values is
- * exact only where it is a normal float). Channel 0 holds pairs of
- * products -2^140 and +2^140 (inf - inf = NaN in float) among products
- * -2^100 (every partial sum exact in double, in any order); channel 1
- * -2 * 1 beside positive x. */
+ * exact only where it is a normal float; on AVX-512 it checks the product
+ * scaled by 2^64, whose normal range holds products in [2^-190, 2^64)).
+ * Channel 0 holds pairs of products -2^140 and +2^140 (inf - inf = NaN in
+ * float) among products -2^100 (every partial sum exact in double, in any
+ * order); channel 1 -2 * 1 beside positive x; channel 2 products -2^70
+ * (a float, but not once scaled); channel 3 products of 2^-130 (float
+ * subnormals, normal once scaled) whose sum is normal; channel 4 products
+ * 2^-200 (subnormal even scaled) in every vector beside -1.5 * 1;
+ * channel 5 NaN gradients beside positive x, which take no part. */
 START_TEST(test_prelu_dweight_bf16_range)
 {
     static const size_t inners[] = {1024, 192}; /* dx and dweight in one pass; dweight first */
     for (size_t s = 0; s < 2; ++s) {
-        const size_t outer = 1, C = 2, inner = inners[s], n = outer * C * inner;
+        const size_t outer = 1, C = 6, inner = inners[s], n = outer * C * inner;
         const size_t shape[3] = {outer, C, inner};
-        double *x = tu_alloc(n * sizeof *x), *dy = tu_alloc(n * sizeof *dy), *dx = tu_alloc(n * sizeof *dx), dw[2];
+        double *x = tu_alloc(n * sizeof *x), *dy = tu_alloc(n * sizeof *dy), *dx = tu_alloc(n * sizeof *dx), dw[6];
         ck_assert(x && dy && dx);
+        const double m = 1 + 0x1p-7; /* 8 significant bits */
         for (size_t r = 0; r < inner; ++r) {
             const int k = (int)(r % 4);
             x[r] = k < 2 ? -0x1p70 : -0x1p50;
             dy[r] = k == 0 ? 0x1p70 : (k == 1 ? -0x1p70 : 0x1p50);
             x[inner + r] = k % 2 ? 3 : -2;
             dy[inner + r] = 1;
+            x[2 * inner + r] = -m * 0x1p40;
+            dy[2 * inner + r] = 0x1p30;
+            x[3 * inner + r] = -m * 0x1p-60;
+            dy[3 * inner + r] = 0x1p-70;
+            x[4 * inner + r] = k == 0 ? -0x1p-100 : -1.5;
+            dy[4 * inner + r] = k == 0 ? 0x1p-100 : 1;
+            x[5 * inner + r] = k % 2 ? 2 : -1;
+            dy[5 * inner + r] = k % 2 ? NAN : 2;
         }
-        const long double want[2] = {-0x1p100L * (long double)(inner / 2), -(long double)inner};
+        const long double ni = (long double)inner;
+        const long double want[6] = {-0x1p100L * (ni / 2), -ni, -(long double)m * 0x1p70L * ni,
+                                     -(long double)m * 0x1p-130L * ni, -1.5L * (ni * 3 / 4), -2 * (ni / 2)};
         const clact_tensor ts = tu_tensor(CLACT_BF16, 3, shape);
         const clact_activation a = tu_act(CLACT_OP_PRELU);
-        const double w[2] = {0.5, 0.5};
+        const double w[6] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
         TU_ASSERT_OK(tu_backward(&a, &ts, CLACT_FROM_X, x, dy, w, C, dx, dw));
         for (size_t c = 0; c < C; ++c)
             ck_assert_msg(fabsl(dw[c] - want[c]) <= 0x1p-8L * fabsl(want[c]), "inner %zu: dweight[%zu] = %.9g, want %.12Lg",
