@@ -517,7 +517,12 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 #ifndef CLACT_PF_FWD_L2
 #define CLACT_PF_FWD_L2 0
 #endif
-#if CLACT_CPU && defined(__clang__) && (CLACT_PF_BYTES > 0 || CLACT_PF_FWD > 0) && CLACT_STREAM_MIN > 0
+/* the copy kernel's distance, into L2 (the host's choice: Intel CPUs) */
+#ifndef CLACT_PF_COPY
+#define CLACT_PF_COPY 0
+#endif
+#if CLACT_CPU && defined(__clang__) && (CLACT_PF_BYTES > 0 || CLACT_PF_FWD > 0 || CLACT_PF_COPY > 0) && \
+    CLACT_STREAM_MIN > 0
 /* into L1 (prefetcht0), or into L2 (prefetcht1) where l2 (a constant) */
 inline void clact_prefetch_at(const global store_t *p, size_t i, size_t n, int s, size_t d, int l2)
 {
@@ -532,7 +537,9 @@ inline void clact_prefetch_at(const global store_t *p, size_t i, size_t n, int s
 }
 #define clact_prefetch(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_BYTES, 0)
 #define clact_prefetch_fwd(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_FWD, CLACT_PF_FWD_L2)
+#define CLACT_HAVE_PREFETCH 1
 #else
+#define CLACT_HAVE_PREFETCH 0
 #define clact_prefetch(p, i, n, s) ((void)0)
 #define clact_prefetch_fwd(p, i, n, s) ((void)0)
 #endif

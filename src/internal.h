@@ -71,6 +71,7 @@ typedef struct clact_launch {
     unsigned pf_bytes;   /* those calls prefetch their inputs this far ahead; 0 never */
     unsigned pf_fwd;     /* the forward kernel's distance (-DCLACT_PF_FWD); 0 never */
     int      pf_fwd_l2;  /* the forward kernel prefetches into L2, not L1 (-DCLACT_PF_FWD_L2) */
+    unsigned pf_copy;    /* the copy kernel's distance, into L2 (-DCLACT_PF_COPY); 0 never */
     int      rcp14;      /* -DCLACT_RCP14 */
     int      tables;     /* -DCLACT_TABLES */
 } clact_launch;

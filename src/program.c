@@ -26,11 +26,11 @@ void clact__build_options(const clact_context *ctx, const clact_variant *v, cons
                      "-cl-std=CL1.2 -DCLACT_EMBEDDED -DCLACT_DTYPE=%d -DCLACT_VEC=%u "
                      "-DCLACT_FWD=clact_fwd_%s -DCLACT_GRAD=clact_grad%s_%s -DCLACT_RED_LOCAL=%zu -DCLACT_HAS_FP64=%d"
                      " -DCLACT_CPU=%d -DCLACT_CH_WPT=%u -DCLACT_DIV_EXACT=%d -DCLACT_STREAM_MIN=%lluUL -DCLACT_PF_BYTES=%u"
-                     " -DCLACT_PF_FWD=%u -DCLACT_PF_FWD_L2=%d -DCLACT_COPY_VEC=%u -DCLACT_RCP14=%d -DCLACT_TABLES=%d -DCLACT_BF16_CVT=%d%s",
+                     " -DCLACT_PF_FWD=%u -DCLACT_PF_FWD_L2=%d -DCLACT_PF_COPY=%u -DCLACT_COPY_VEC=%u -DCLACT_RCP14=%d -DCLACT_TABLES=%d -DCLACT_BF16_CVT=%d%s",
                      (int)v->dtype, l->vec, clact__ops[v->op].name, v->from_y ? "y" : "",
                      clact__ops[v->op].name, ctx->red_local, ctx->has_fp64,
                      (ctx->type & CL_DEVICE_TYPE_CPU) ? 1 : 0, clact__ch_wpt(ctx), ctx->div_exact,
-                     (unsigned long long)l->stream_min, l->pf_bytes, l->pf_fwd, l->pf_fwd_l2, l->copy_vec, l->rcp14, l->tables,
+                     (unsigned long long)l->stream_min, l->pf_bytes, l->pf_fwd, l->pf_fwd_l2, l->pf_copy, l->copy_vec, l->rcp14, l->tables,
                      v->dtype == CLACT_BF16 ? ctx->bf16_cvt : 0, ctx->div_exact ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
     /* vendor quirks go here, decided from ctx (platform / device names) */
     const char *extra = getenv("CLACT_BUILD_OPTIONS");

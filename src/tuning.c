@@ -63,14 +63,21 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * clact_math.cl, mish 0.74 -> 0.78; the other heavy forwards within
      * noise), where the backwards lost 5-10% against 4 KiB; but the
      * float32 piecewise-linear forwards lost with it at any distance
-     * (0.98 -> 0.89 at 2 KiB, medians of 3), so they do without. */
+     * (0.98 -> 0.89 at 2 KiB, medians of 3): into L1 they do without (into
+     * L2 they gain, below). */
     const int pl = (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) != 0;
     const unsigned pf = l.pf_bytes; /* 0: none on this device */
     l.pf_fwd = pl ? 0 : pf;
     if (pl && !ctx->pl_bwd_pf) l.pf_bytes = 0;
     if (pf && ctx->pf_fwd && !(pl && t == CLACT_F32)) l.pf_fwd = ctx->pf_fwd;
     /* Where the table gives pf_fwd32_l2 (Intel CPUs), the float32 forwards
-     * with formulas prefetch that far ahead into L2 (prefetcht1) instead:
+     * prefetch that far ahead into L2 (prefetcht1) instead, and so does the
+     * copy in every type. The copy moved 15-20% more with it on the Xeon
+     * (float32 39-40 -> 46-48 GB/s, float16 43-44 -> 45-48, bfloat16 37-39
+     * -> 45-47; n = 2^26 and 2^27), and so did the float32
+     * piecewise-linear forwards (relu 39.6 -> 46.4 GB/s, 0.97-0.99 of that
+     * copy, where into L1 they had lost at any distance); the backwards
+     * and the 16-bit forwards lost 2-10% with it (below). For the formulas:
      * on the Xeon at full size (interleaved, medians of 3-4, fractions of
      * copy) gelu 0.73 -> 0.84, gelu_tanh 0.67 -> 0.79, mish 0.73 -> 0.86,
      * softplus 0.77 -> 0.87, elu 0.87 -> 0.96 at 2 KiB, and at 4 KiB
@@ -79,10 +86,11 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * 3-10% with it (two inputs into L1 do better there), the 16-bit
      * forwards 0-8%: they keep prefetching into L1. */
     l.pf_fwd_l2 = 0;
-    if (pf && ctx->pf_fwd32_l2 && t == CLACT_F32 && !pl) {
+    if (pf && ctx->pf_fwd32_l2 && t == CLACT_F32) {
         l.pf_fwd = ctx->pf_fwd32_l2;
         l.pf_fwd_l2 = 1;
     }
+    l.pf_copy = pf ? ctx->pf_fwd32_l2 : 0;
     /* AVX-512 reciprocal estimates where the table asks for them (a Xeon's
      * division is slow) and a work-item holds several vectors: in cache
      * (n = 2^20, medians of 3, interleaved) the 16-bit formulas with a
