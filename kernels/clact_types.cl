@@ -523,25 +523,27 @@ inline void clact_stvs(global store_t *p, size_t i, realv v, int s)
 #endif
 #if CLACT_CPU && defined(__clang__) && (CLACT_PF_BYTES > 0 || CLACT_PF_FWD > 0 || CLACT_PF_COPY > 0) && \
     CLACT_STREAM_MIN > 0
-/* into L1 (prefetcht0), or into L2 (prefetcht1) where l2 (a constant) */
-inline void clact_prefetch_at(const global store_t *p, size_t i, size_t n, int s, size_t d, int l2)
+/* the w elements at i, d bytes ahead: into L1 (prefetcht0), or into L2
+ * (prefetcht1) where l2 (d, w and l2 constants) */
+inline void clact_prefetch_at(const global store_t *p, size_t i, size_t n, int s, size_t d, int l2, size_t w)
 {
     const size_t a = i + d / sizeof(store_t);
-    if (d && s && a + CLACT_VEC <= n)
-        for (size_t b = 0; b < CLACT_VEC * sizeof(store_t); b += 64) {
+    if (d && s && a + w <= n)
+        for (size_t b = 0; b < w * sizeof(store_t); b += 64) {
             if (l2)
                 __builtin_prefetch((const global char *)(p + a) + b, 0, 2);
             else
                 __builtin_prefetch((const global char *)(p + a) + b);
         }
 }
-#define clact_prefetch(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_BYTES, 0)
-#define clact_prefetch_fwd(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_FWD, CLACT_PF_FWD_L2)
-#define CLACT_HAVE_PREFETCH 1
+#define clact_prefetch(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_BYTES, 0, CLACT_VEC)
+#define clact_prefetch_fwd(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_FWD, CLACT_PF_FWD_L2, CLACT_VEC)
+/* the copy kernel's (elementwise.cl): its CLACT_COPY_VEC elements, into L2 */
+#define clact_prefetch_copy(p, i, n, s) clact_prefetch_at((p), (i), (n), (s), CLACT_PF_COPY, 1, CLACT_COPY_VEC)
 #else
-#define CLACT_HAVE_PREFETCH 0
 #define clact_prefetch(p, i, n, s) ((void)0)
 #define clact_prefetch_fwd(p, i, n, s) ((void)0)
+#define clact_prefetch_copy(p, i, n, s) ((void)0)
 #endif
 
 typedef union { realv v; real a[CLACT_VEC]; } clact_lanes;

@@ -65,20 +65,9 @@ kernel void clact_bwd(const global store_t *s, ulong s_off, const global store_t
 #define CLACT_COPY_VEC CLACT_VEC
 #endif
 /* A call that streams also prefetches its input CLACT_PF_COPY bytes
- * ahead into L2 where the host asks (Intel CPUs): the Xeon's copy moved
- * 15-20% more with it, so the yardstick is that faster copy. One
- * prefetch per 64-byte line of the work-item's CLACT_COPY_VEC elements. */
-#if CLACT_HAVE_PREFETCH && CLACT_PF_COPY > 0
-inline void clact_prefetch_copy(const global store_t *x, size_t i, size_t n, int s)
-{
-    const size_t a = i + CLACT_PF_COPY / sizeof(store_t);
-    if (s && a + CLACT_COPY_VEC <= n)
-        for (size_t b = 0; b < CLACT_COPY_VEC * sizeof(store_t); b += 64)
-            __builtin_prefetch((const global char *)(x + a) + b, 0, 2);
-}
-#else
-#define clact_prefetch_copy(x, i, n, s) ((void)0)
-#endif
+ * ahead into L2 where the host asks (Intel CPUs; clact_prefetch_copy):
+ * the Xeon's copy moved 15-20% more with it, so the yardstick is that
+ * faster copy. */
 #if CLACT_COPY_VEC == CLACT_VEC
 kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, ulong y_off, ulong n)
 {
