@@ -77,16 +77,37 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * -> 45-47; n = 2^26 and 2^27), and so did the float32
      * piecewise-linear forwards (relu 39.6 -> 46.4 GB/s, 0.97-0.99 of that
      * copy, where into L1 they had lost at any distance); the backwards
-     * and the 16-bit forwards lost 2-10% with it (below). For the formulas:
+     * and the 16-bit forwards at 64 elements a work-item lost 2-10% with
+     * it (below). For the formulas:
      * on the Xeon at full size (interleaved, medians of 3-4, fractions of
      * copy) gelu 0.73 -> 0.84, gelu_tanh 0.67 -> 0.79, mish 0.73 -> 0.86,
      * softplus 0.77 -> 0.87, elu 0.87 -> 0.96 at 2 KiB, and at 4 KiB
      * also the one-vector ones: sigmoid 0.85 -> 0.94, tanh 0.85 -> 0.95,
      * silu 0.83 -> 0.90, which lost a little at 2 KiB. The backwards lost
      * 3-10% with it (two inputs into L1 do better there), the 16-bit
-     * forwards 0-8%: they keep prefetching into L1. */
+     * formulas' forwards 0-8%: they keep prefetching into L1 (for the
+     * 16-bit piecewise-linear ones see below). */
     l.pf_fwd_l2 = 0;
     if (pf && ctx->pf_fwd32_l2 && t == CLACT_F32) {
+        l.pf_fwd = ctx->pf_fwd32_l2;
+        l.pf_fwd_l2 = 1;
+    }
+    /* The 16-bit piecewise-linear ops there move their bytes as the copy
+     * does: 64 bytes per work-item (32 elements), the forward prefetching
+     * into L2 the copy's distance ahead. On the Xeon (n = 2^27, medians of
+     * 3, interleaved, against 64 elements and 2 KiB into L1) the bfloat16
+     * forwards went 43-45 -> 48-50 GB/s (relu 0.87 -> 0.97 of copy,
+     * hardtanh 0.86 -> 0.96, prelu 0.87 -> 0.94), float16 relu, leaky_relu,
+     * hardtanh and relu6 43-45 -> 47-50 GB/s (0.86 -> 0.90-0.93), float16
+     * hardswish, hardsigmoid and prelu within noise; the backwards (same
+     * program, same width) within noise, 41-43 GB/s either way. 32
+     * elements into L1 gained half as much, 16 into L2 nothing; the 16-bit
+     * formulas did not gain with either change (elu and tanh: within
+     * noise to 20% slower). In cache (n = 2^20) prelu's forward lost
+     * 5-10% at 32 (one channel lookup per 256 bytes, not 512), the other
+     * piecewise-linear ops within noise. */
+    if (pf && ctx->pf_fwd32_l2 && pl && (t == CLACT_F16 || t == CLACT_BF16)) {
+        if (l.vec > 32) l.vec = 32;
         l.pf_fwd = ctx->pf_fwd32_l2;
         l.pf_fwd_l2 = 1;
     }
