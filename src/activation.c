@@ -132,10 +132,10 @@ static cl_int set_params(cl_kernel kern, cl_uint i, const call *k, double p0, do
 
 /* work-items of an elementwise kernel over n elements: CLACT_VEC each, and
  * the prelu and crelu kernels CLACT_CH_WPT vectors each */
-static size_t work_items(const clact_context *ctx, const clact_program *p, unsigned flags, size_t n)
+static size_t work_items(const clact_program *p, unsigned flags, size_t n)
 {
     const size_t span =
-        (flags & (CLACT_OPF_WEIGHT | CLACT_OPF_CONCAT)) ? (size_t)p->vec * clact__ch_wpt(ctx) : p->vec;
+        (flags & (CLACT_OPF_WEIGHT | CLACT_OPF_CONCAT)) ? (size_t)p->vec * p->ch_wpt : p->vec;
     return (n + span - 1) / span;
 }
 
@@ -201,7 +201,7 @@ clact_status clact_forward(clact_context *ctx, const clact_activation *act, cons
             err |= set_params(kern, 5, &k, act->param[0], act->param[1]);
         }
         if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-        else s = enqueue(ctx, kern, work_items(ctx, p, flags, k.n), p->local, n_wait, wait, done);
+        else s = enqueue(ctx, kern, work_items(p, flags, k.n), p->local, n_wait, wait, done);
     }
     pthread_mutex_unlock(&ctx->lock);
     return s;
@@ -341,7 +341,7 @@ clact_status clact_backward(clact_context *ctx, const clact_activation *act, con
             SETARG(kern, 0, xy); SETARG(kern, 1, so); SETARG(kern, 2, dy); SETARG(kern, 3, dyo);
             SETARG(kern, 4, dx); SETARG(kern, 5, dxo); SETARG(kern, 6, n);
             if (err != CL_SUCCESS) s = clact__fail(CLACT_ERR_INTERNAL, "clSetKernelArg failed (%d)", err);
-            else s = enqueue(ctx, kern, work_items(ctx, p, flags, k.n), p->local, nw, w, done);
+            else s = enqueue(ctx, kern, work_items(p, flags, k.n), p->local, nw, w, done);
         }
         if (dw_ev) clReleaseEvent(dw_ev);
     }

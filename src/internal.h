@@ -57,15 +57,15 @@ typedef struct clact_program {
     cl_kernel  kernel[CLACT_K_COUNT];
     unsigned   vec;      /* elements per work-item */
     unsigned   copy_vec; /* the same for the copy kernel (-DCLACT_COPY_VEC) */
+    unsigned   ch_wpt;   /* vectors per work-item of the prelu and crelu kernels (-DCLACT_CH_WPT) */
     size_t     local;    /* work-group size, 0 = runtime's choice */
 } clact_program;
-/* vectors per work-item of the prelu and crelu kernels (-DCLACT_CH_WPT) */
-#define clact__ch_wpt(ctx) (((ctx)->type & CL_DEVICE_TYPE_CPU) ? 4u : 1u)
 
 /* device launch parameters (tuning.c) */
 typedef struct clact_launch {
     unsigned vec;
     unsigned copy_vec; /* the copy kernel's elements per work-item */
+    unsigned ch_wpt;   /* vectors per work-item of the prelu and crelu kernels */
     size_t   local;
     cl_ulong stream_min; /* calls of at least this many elements store around the cache; 0 never */
     unsigned pf_bytes;   /* those calls prefetch their inputs this far ahead; 0 never */

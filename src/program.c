@@ -29,7 +29,7 @@ void clact__build_options(const clact_context *ctx, const clact_variant *v, cons
                      " -DCLACT_PF_FWD=%u -DCLACT_PF_FWD_L2=%d -DCLACT_PF_COPY=%u -DCLACT_COPY_VEC=%u -DCLACT_RCP14=%d -DCLACT_TABLES=%d -DCLACT_BF16_CVT=%d%s",
                      (int)v->dtype, l->vec, clact__ops[v->op].name, v->from_y ? "y" : "",
                      clact__ops[v->op].name, ctx->red_local, ctx->has_fp64,
-                     (ctx->type & CL_DEVICE_TYPE_CPU) ? 1 : 0, clact__ch_wpt(ctx), ctx->div_exact,
+                     (ctx->type & CL_DEVICE_TYPE_CPU) ? 1 : 0, l->ch_wpt, ctx->div_exact,
                      (unsigned long long)l->stream_min, l->pf_bytes, l->pf_fwd, l->pf_fwd_l2, l->pf_copy, l->copy_vec, l->rcp14, l->tables,
                      v->dtype == CLACT_BF16 ? ctx->bf16_cvt : 0, ctx->div_exact ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
     /* vendor quirks go here, decided from ctx (platform / device names) */
@@ -160,6 +160,7 @@ clact_status clact__program(clact_context *ctx, const clact_variant *v, clact_pr
     p->program = prog;
     p->vec = l.vec;
     p->copy_vec = l.copy_vec;
+    p->ch_wpt = l.ch_wpt;
     p->local = l.local;
     for (int k = 0; k < CLACT_K_COUNT; ++k) {
         cl_int err;

@@ -42,6 +42,9 @@ static int vec_ok(unsigned v, int dtype, cl_device_type type)
 clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype t)
 {
     clact_launch l = ctx->launch[t];
+    /* prelu and crelu: vectors per work-item (their channel or block is
+     * found once per work-item, elementwise.cl) */
+    l.ch_wpt = (ctx->type & CL_DEVICE_TYPE_CPU) ? 4u : 1u;
     const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
     /* prelu finds the channel of a work-item's first element by two
      * divisions (elementwise.cl) and then moves CLACT_CH_WPT vectors: on
@@ -103,11 +106,15 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * program, same width) within noise, 41-43 GB/s either way. 32
      * elements into L1 gained half as much, 16 into L2 nothing; the 16-bit
      * formulas did not gain with either change (elu and tanh: within
-     * noise to 20% slower). In cache (n = 2^20) prelu's forward lost
-     * 5-10% at 32 (one channel lookup per 256 bytes, not 512), the other
-     * piecewise-linear ops within noise. */
+     * noise to 20% slower). prelu and crelu keep their work-items' span
+     * (twice the vectors): at 32 elements with 4 vectors, not 8, prelu's
+     * forward lost 5-10% in cache (n = 2^20; one channel lookup per 256
+     * bytes, not 512) and 0-12% at full size. */
     if (pf && ctx->pf_fwd32_l2 && pl && (t == CLACT_F16 || t == CLACT_BF16)) {
-        if (l.vec > 32) l.vec = 32;
+        if (l.vec > 32) {
+            l.ch_wpt *= l.vec / 32; /* prelu and crelu: the same span */
+            l.vec = 32;
+        }
         l.pf_fwd = ctx->pf_fwd32_l2;
         l.pf_fwd_l2 = 1;
     }
