@@ -158,7 +158,8 @@ inline void clact_split(size_t i, size_t inner, size_t C, size_t *r, size_t *c)
     clact_divmod(q, C, &o, c);
 }
 
-/* CLACT_CH_WPT vectors per work-item (host's choice, CPUs 4): the channel
+/* CLACT_CH_WPT vectors per work-item (host's choice: CPUs 4, or 8 where
+ * the 16-bit vectors are narrowed to 32 elements, src/tuning.c): the channel
  * of the first element is found once for all of them when they lie in one
  * channel, as they do but at a channel's end; the index arithmetic would
  * otherwise cost as much as moving a vector of 16-bit elements. */
