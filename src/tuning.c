@@ -89,13 +89,8 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * silu 0.83 -> 0.90, which lost a little at 2 KiB. The backwards lost
      * 3-10% with it (two inputs into L1 do better there), the 16-bit
      * formulas' forwards 0-8%: they keep prefetching into L1 (for the
-     * 16-bit piecewise-linear ones see below). */
-    l.pf_fwd_l2 = 0;
-    if (pf && ctx->pf_fwd32_l2 && t == CLACT_F32) {
-        l.pf_fwd = ctx->pf_fwd32_l2;
-        l.pf_fwd_l2 = 1;
-    }
-    /* The 16-bit piecewise-linear ops there move their bytes as the copy
+     * 16-bit piecewise-linear ones see below).
+     * The 16-bit piecewise-linear ops there move their bytes as the copy
      * does: 64 bytes per work-item (32 elements), the forward prefetching
      * into L2 the copy's distance ahead. On the Xeon (n = 2^27, medians of
      * 3, interleaved, against 64 elements and 2 KiB into L1) the bfloat16
@@ -110,13 +105,14 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * (twice the vectors): at 32 elements with 4 vectors, not 8, prelu's
      * forward lost 5-10% in cache (n = 2^20; one channel lookup per 256
      * bytes, not 512) and 0-12% at full size. */
-    if (pf && ctx->pf_fwd32_l2 && pl && (t == CLACT_F16 || t == CLACT_BF16)) {
-        if (l.vec > 32) {
+    const int pl16 = pl && (t == CLACT_F16 || t == CLACT_BF16);
+    l.pf_fwd_l2 = pf && ctx->pf_fwd32_l2 && (t == CLACT_F32 || pl16);
+    if (l.pf_fwd_l2) {
+        l.pf_fwd = ctx->pf_fwd32_l2;
+        if (pl16 && l.vec > 32) {
             l.ch_wpt *= l.vec / 32; /* prelu and crelu: the same span */
             l.vec = 32;
         }
-        l.pf_fwd = ctx->pf_fwd32_l2;
-        l.pf_fwd_l2 = 1;
     }
     l.pf_copy = pf ? ctx->pf_fwd32_l2 : 0;
     /* AVX-512 reciprocal estimates where the table asks for them (a Xeon's
