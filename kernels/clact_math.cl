@@ -272,7 +272,12 @@ CLACT_INLINE realv clact_rcp14(realv d)
     return (realv)(CLACT_RCP14_16(d.lo.lo), CLACT_RCP14_16(d.lo.hi), CLACT_RCP14_16(d.hi.lo), CLACT_RCP14_16(d.hi.hi));
 #endif
 }
-#if CLACT_LOWP && CLACT_DTYPE == 2
+#if CLACT_RCP14 == 2 && !(CLACT_LOWP && CLACT_DTYPE == 2)
+/* CLACT_RCP14 2 (a CPU whose divider keeps up, Zen 5): the division, the
+ * rest of these AVX-512 forms kept */
+CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
+CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
+#elif CLACT_LOWP && CLACT_DTYPE == 2
 /* bfloat16 results (8 significant bits): the estimate alone, two vector
  * operations fewer per 16 elements on chains of 20-30. Its 2^-14 is
  * 2^-7 of a bfloat16 ulp, about what the 2^-16.5 of the float16 forms

@@ -16,7 +16,8 @@ typedef struct tuning_row {
     size_t         local;
     int            pl_bwd_pf; /* piecewise-linear backwards prefetch (clact__op_launch) */
     unsigned       pf_fwd;    /* forward prefetch distance; 0 = the backwards' */
-    int            rcp14;     /* AVX-512 reciprocal estimates, vscalefps and tables (clact_math.cl) */
+    int            rcp14;     /* AVX-512 forms (clact_math.cl): 1 vscalefps, tables and reciprocal
+                               * estimates; 2 the same with the divisions kept (bfloat16: the estimate) */
     int            wide_prelu; /* float32 prelu at the row's width, not 16 (clact__op_launch) */
     unsigned       pf_fwd32_l2; /* float32 formula forwards: prefetch distance, into L2; 0 = pf_fwd */
 } tuning_row;
@@ -122,11 +123,11 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * mish (64 elements per work-item) 4-7%, while sigmoid, tanh and silu,
      * one vector per work-item in float32, ran 0-7% slower: the estimate
      * and its Newton step are a longer chain than the division. */
-    l.rcp14 = ctx->rcp14 && l.vec >= 32;
+    l.rcp14 = l.vec >= 32 ? ctx->rcp14 : 0;
     /* per-lane polynomial tables (vpermps) where they replace a division
      * or an exponential outright (float32 tanh's forward, one vector per
      * work-item too); the other tables come with CLACT_RCP14 */
-    l.tables = ctx->rcp14;
+    l.tables = ctx->rcp14 != 0;
     /* the copy (elementwise.cl): at most 64 bytes per work-item at the
      * CPU-only widths 32 and 64 */
     const unsigned es = (unsigned)clact_dtype_size(t);
@@ -142,10 +143,27 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
  * kernels take 64 elements per work-item, four AVX-512 vectors in flight
  * (see clact__op_launch for the float32 ops that stay at 16): in cache,
  * against one vector, the heavy float32 formulas run 10-30% faster and the
- * 16-bit kernels 20-45% (their conversions too). */
+ * 16-bit kernels 20-45% (their conversions too).
+ * AMD CPUs take the AVX-512 forms of the formulas (rcp14) with their
+ * divisions kept: on a Zen 5 the divider keeps up, and the estimate with
+ * its Newton step lost where the division stands alone on the chain (in
+ * cache, n = 2^20, medians of 5, interleaved, in GB/s: float16 tanh's
+ * forward 53 with neither, 47 with the estimate, 55 with the division;
+ * sigmoid 48, 42, 49; silu 47, 41, 46). Against neither (the same runs):
+ * float32 gelu 40 -> 52 forward and 60 -> 74 backward, gelu_tanh's
+ * backward 44 -> 58, mish's forward 46 -> 54, softplus' 51 -> 63, tanh's
+ * 54 -> 76; float16 gelu 30 -> 44 and 39 -> 55, gelu_tanh's backward
+ * 38 -> 49, elu's 55 -> 71; bfloat16 (the estimate alone, as on Intel)
+ * gelu 35 -> 40 and 47 -> 50, tanh's backward 58 -> 67; the 16-bit silu
+ * backwards lost 6-9% (51 -> 47), the rest within noise. At full size
+ * (n = 2^25, 2^26 in 16 bits, copy near 50 GB/s, medians of 3): float32
+ * gelu's forward 42 -> 52 GB/s (0.83 -> 0.99 of copy), gelu_tanh's
+ * backward 41 -> 48, mish's forward 46 -> 50; float16 gelu 29 -> 45 and
+ * 35 -> 44, gelu_tanh's backward 34 -> 44; bfloat16 gelu 32 -> 37. */
 static const tuning_row table[] = {
     {"NVIDIA", NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0, 0, 0, 0},
     {"Portable Computing Language", "Intel", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 1, 2048, 1, 1, 4096},
+    {"Portable Computing Language", "AMD", CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 0, 0, 2, 0, 0},
     {"Portable Computing Language", NULL, CL_DEVICE_TYPE_CPU, {64, 64, 64, 8}, 256, 0, 0, 0, 0, 0},
     {NULL, NULL, CL_DEVICE_TYPE_GPU, {4, 8, 8, 2}, 256, 0, 0, 0, 0, 0},
     {NULL, NULL, CL_DEVICE_TYPE_CPU, {16, 16, 16, 8}, 0, 0, 0, 0, 0, 0},
@@ -203,7 +221,7 @@ void clact__tuning_init(clact_context *ctx)
     ctx->rcp14 = r->rcp14;
     ctx->wide_prelu = r->wide_prelu;
     const char *e14 = getenv("CLACT_RCP14");
-    if (e14) ctx->rcp14 = atoi(e14) != 0;
+    if (e14) ctx->rcp14 = atoi(e14) == 2 ? 2 : atoi(e14) != 0;
     ctx->bf16_cvt = host_bf16_cvt(ctx);
     const char *eb = getenv("CLACT_BF16_CVT");
     if (eb) ctx->bf16_cvt = atoi(eb) != 0;
