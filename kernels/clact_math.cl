@@ -259,8 +259,15 @@ CLACT_INLINE realv clact_rcp(realv d)
  * core: in cache the formulas ran 5-20% faster with their division taken
  * out (a timing experiment). Elsewhere these are the division. bfloat16
  * builds take the estimate alone (below): its error is a small fraction
- * of their ulp. */
-#if CLACT_AVX512_RCP
+ * of their ulp. CLACT_RCP14 2 (a CPU whose divider keeps up: Zen 5)
+ * keeps the divisions beside the rest of the AVX-512 forms; bfloat16
+ * takes the estimate either way. */
+#if CLACT_AVX512_RCP && (CLACT_RCP14 != 2 || (CLACT_LOWP && CLACT_DTYPE == 2))
+#define CLACT_RCP_EST 1
+#else
+#define CLACT_RCP_EST 0
+#endif
+#if CLACT_RCP_EST
 #define CLACT_RCP14_16(v) __builtin_ia32_rcp14ps512_mask((v), (float16)0, (ushort)0xffff)
 CLACT_INLINE realv clact_rcp14(realv d)
 {
@@ -272,12 +279,7 @@ CLACT_INLINE realv clact_rcp14(realv d)
     return (realv)(CLACT_RCP14_16(d.lo.lo), CLACT_RCP14_16(d.lo.hi), CLACT_RCP14_16(d.hi.lo), CLACT_RCP14_16(d.hi.hi));
 #endif
 }
-#if CLACT_RCP14 == 2 && !(CLACT_LOWP && CLACT_DTYPE == 2)
-/* CLACT_RCP14 2 (a CPU whose divider keeps up, Zen 5): the division, the
- * rest of these AVX-512 forms kept */
-CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
-CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
-#elif CLACT_LOWP && CLACT_DTYPE == 2
+#if CLACT_LOWP && CLACT_DTYPE == 2
 /* bfloat16 results (8 significant bits): the estimate alone, two vector
  * operations fewer per 16 elements on chains of 20-30. Its 2^-14 is
  * 2^-7 of a bfloat16 ulp, about what the 2^-16.5 of the float16 forms
@@ -298,6 +300,11 @@ CLACT_INLINE realv clact_divn(realv a, realv d)
     return fma(fma(-q, d, a), r, q);
 }
 #endif
+#else
+CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
+CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
+#endif
+#if CLACT_AVX512_RCP
 /* v 2^k for a float k (an integer value): AVX-512's vscalefps, exact
  * unless the result is subnormal, where it rounds once. Where the
  * formulas' e^x = 2^k (1 + em) meets its other factors v last, the whole
@@ -329,8 +336,6 @@ CLACT_INLINE realv clact_exp_kf(realv x, realv dx, realv *em)
 CLACT_INLINE realv clact_scale1p(realv v, realv em, realv kf) { return clact_scalef(fma(v, em, v), kf); }
 #else
 #define CLACT_HAVE_SCALEF 0
-CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
-CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
 #endif
 
 /* c + e^(x+dx) 2^-EXPB, e^x scaled down (a normal float for x in

@@ -155,7 +155,8 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
  * 54 -> 76; float16 gelu 30 -> 44 and 39 -> 55, gelu_tanh's backward
  * 38 -> 49, elu's 55 -> 71; bfloat16 (the estimate alone, as on Intel)
  * gelu 35 -> 40 and 47 -> 50, tanh's backward 58 -> 67; the 16-bit silu
- * backwards lost 6-9% (51 -> 47), the rest within noise. At full size
+ * backwards lost 6-9% (51 -> 47; 3-6% in a later run of 7), the rest
+ * within noise. At full size
  * (n = 2^25, 2^26 in 16 bits, copy near 50 GB/s, medians of 3): float32
  * gelu's forward 42 -> 52 GB/s (0.83 -> 0.99 of copy), gelu_tanh's
  * backward 41 -> 48, mish's forward 46 -> 50; float16 gelu 29 -> 45 and
@@ -221,7 +222,10 @@ void clact__tuning_init(clact_context *ctx)
     ctx->rcp14 = r->rcp14;
     ctx->wide_prelu = r->wide_prelu;
     const char *e14 = getenv("CLACT_RCP14");
-    if (e14) ctx->rcp14 = atoi(e14) == 2 ? 2 : atoi(e14) != 0;
+    if (e14) {
+        const int m = atoi(e14);
+        ctx->rcp14 = m == 2 ? 2 : m != 0;
+    }
     ctx->bf16_cvt = host_bf16_cvt(ctx);
     const char *eb = getenv("CLACT_BF16_CVT");
     if (eb) ctx->bf16_cvt = atoi(eb) != 0;
