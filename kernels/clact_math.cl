@@ -152,6 +152,17 @@ CLACT_INLINE realv clact_ldexp(realv v, intv k)
     return v * CLACT_ASR(CLACT_ASU(k1 + 127) << 23) * CLACT_ASR(CLACT_ASU(k - k1 + 127) << 23);
 }
 
+/* F, an AVX-512 builtin of two 16-lane vectors, over realv's 16, 32 or
+ * 64 lanes */
+#if CLACT_VEC == 16
+#define CLACT_BY16(F, a, b) F((a), (b))
+#elif CLACT_VEC == 32
+#define CLACT_BY16(F, a, b) ((realv)(F((a).lo, (b).lo), F((a).hi, (b).hi)))
+#else
+#define CLACT_BY16(F, a, b) \
+    ((realv)(F((a).lo.lo, (b).lo.lo), F((a).lo.hi, (b).lo.hi), F((a).hi.lo, (b).hi.lo), F((a).hi.hi, (b).hi.hi)))
+#endif
+
 /* AVX-512's reciprocal estimate and vscalefps in the formulas (see
  * clact_rcp14 below) */
 #if CLACT_RCP14 && CLACT_CPU && defined(__AVX512F__) && defined(__clang__) && CLACT_VEC >= 16
@@ -314,17 +325,7 @@ CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
  * 45 to 40 vector operations per 16 elements with it (and the fma q). */
 #define CLACT_HAVE_SCALEF 1
 #define CLACT_SCALEF_16(v, k) __builtin_ia32_scalefps512_mask((v), (k), (float16)0, (ushort)0xffff, 4)
-CLACT_INLINE realv clact_scalef(realv v, realv k)
-{
-#if CLACT_VEC == 16
-    return CLACT_SCALEF_16(v, k);
-#elif CLACT_VEC == 32
-    return (realv)(CLACT_SCALEF_16(v.lo, k.lo), CLACT_SCALEF_16(v.hi, k.hi));
-#else
-    return (realv)(CLACT_SCALEF_16(v.lo.lo, k.lo.lo), CLACT_SCALEF_16(v.lo.hi, k.lo.hi),
-                   CLACT_SCALEF_16(v.hi.lo, k.hi.lo), CLACT_SCALEF_16(v.hi.hi, k.hi.hi));
-#endif
-}
+CLACT_INLINE realv clact_scalef(realv v, realv k) { return CLACT_BY16(CLACT_SCALEF_16, v, k); }
 /* e^(x+dx) = 2^kf (1 + *em), kf a float; x in [-175, 100] (caller clamps) */
 CLACT_INLINE realv clact_exp_kf(realv x, realv dx, realv *em)
 {
@@ -680,6 +681,10 @@ CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
                    CLACT_PERM2_16(lo, hi, i.hi.hi));
 #endif
 }
+/* vmaxps itself, a > b ? a : b (b where either is NaN): a select of that
+ * form feeding a sum can become a compare, the sum and a masked move */
+#define CLACT_MAX_16(a, b) __builtin_ia32_maxps512((a), (b), 4)
+CLACT_INLINE realv clact_vmax(realv a, realv b) { return CLACT_BY16(CLACT_MAX_16, a, b); }
 /* Horner's scheme over per-lane table lookups: L(k, i) is the degree-k
  * coefficient of lane i's piece (e.g. clact_perm(NAME##k, i)) */
 #define CLACT_HORNER5(L, i, t)                                                                      \
@@ -687,8 +692,8 @@ CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
 #define CLACT_HORNER6(L, i, t)                                                                      \
     fma(fma(fma(fma(fma(fma(L(6, i), t, L(5, i)), t, L(4, i)), t, L(3, i)), t, L(2, i)), t, L(1, i)), t, L(0, i))
 /* float16 on AVX-512 (CLACT_H16): gelu and gelu_tanh, the derivatives of
- * silu and mish, and softplus (beta 1: P itself) as g P(x), g = x
- * (forward) or dy (backward), with P from a table of polynomials in x: no
+ * silu and mish as g P(x), g = x (forward) or dy (backward), and
+ * softplus (beta 1), with P from a table of polynomials in x: no
  * exponential, no division. float16 needs P to about 2^-16 on a short
  * range only: below XLO a result rounds to 0 (backward: for any |dy| <=
  * 65504, from a lowest piece that holds 0), above XHI P is 1 to within
@@ -697,16 +702,17 @@ CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
  * and P is a polynomial in w = x - m, m the piece's centre, from a table
  * too: a root of P is the centre of its piece, so P keeps its relative
  * accuracy up to it. gelu's and gelu_tanh's forwards take 16 pieces of
- * degree 6 (vpermps); softplus and the backwards, whose ranges are longer,
- * 32 (vpermi2ps) of degree 6 (gelu, gelu_tanh, softplus), 7 (silu) and 8
- * (mish). tools/fit_f16_tables.py fits the tables (CLACT_H16_*) and
- * scores them on every float16 input. Vector operations per 16 elements:
- * forward gelu 32 -> 23 and gelu_tanh 25 -> 23; backward gelu 37 -> 26,
- * gelu_tanh 41 -> 26, silu 34 -> 28, mish 42 -> 30. Results not correctly
- * rounded (of 65536) fell too: forward gelu 21 -> 2, gelu_tanh 43 -> 4,
- * softplus 90 -> 2. (32 pieces of degree 4 for the forwards, 4 operations
- * fewer, ran 12% faster in cache but at the same speed at full size, and
- * rounded 16-19 results wrongly.) */
+ * degree 6 (vpermps), as softplus does on x <= 0 (max(x, 0) + P(-|x|));
+ * the backwards, whose ranges are longer, 32 (vpermi2ps) of degree 6
+ * (gelu, gelu_tanh), 7 (silu) and 8 (mish). tools/fit_f16_tables.py fits
+ * the tables (CLACT_H16_*) and scores them on every float16 input.
+ * Vector operations per 16 elements: forward gelu 32 -> 23 and gelu_tanh
+ * 25 -> 23; backward gelu 37 -> 26, gelu_tanh 41 -> 26, silu 34 -> 28,
+ * mish 42 -> 30. Results not correctly rounded (of 65536) fell too:
+ * forward gelu 21 -> 2, gelu_tanh 43 -> 4, softplus 90 -> 2. (32 pieces
+ * of degree 4 for the forwards, 4 operations fewer, ran 12% faster in
+ * cache but at the same speed at full size, and rounded 16-19 results
+ * wrongly.) */
 #define CLACT_HORNER7(L, i, t)                                                                      \
     fma(fma(fma(fma(fma(fma(fma(L(7, i), t, L(6, i)), t, L(5, i)), t, L(4, i)), t, L(3, i)), t, L(2, i)), t, \
             L(1, i)),                                                                               \

@@ -16,7 +16,7 @@ small P(m) and P keeps its relative accuracy up to the root.
 
   forward  gelu       x Phi(x)                   P = Phi(x)
   forward  gelu_tanh  x s(v), v = x (A + B x^2)   P = s(v) (s the logistic function)
-  forward  softplus   log1p(e^x) (beta = 1)      P itself, x above H
+  forward  softplus   log1p(e^x) (beta = 1)      max(x, 0) + P(-|x|), [L, H = 0]
   backward gelu       dy (Phi(x) + x phi(x))
   backward gelu_tanh  dy (s(v) + x s(v) s(-v) v'(x))
   backward mish       dy (T + x (1 - T^2) s(x)), T = tanh(softplus(x))
@@ -26,7 +26,9 @@ small P(m) and P keeps its relative accuracy up to the root.
 to 0 in float16 and a backward one does too for any |dy| <= 65504 (a
 backward table has one piece more below L, which holds 0, and x is
 clamped into it); above H, P is 1 to within 2^-14, which rounds x P or
-dy P to x or dy. The fit: least squares of the result's relative error
+dy P to x or dy. softplus needs its table on x <= 0 only (softplus(x) =
+x + softplus(-x)), so 16 pieces (vpermps, which keeps its table register)
+cover it. The fit: least squares of the result's relative error
 (from 2^-14, float16's smallest normal, down: of its absolute error;
 backward, for the largest dy) on Chebyshev nodes, float coefficients one
 at a time from the constant term up, each refitted after the rounding of
@@ -87,14 +89,14 @@ def silu_b(x):
     return logistic(x) * (1 + x * logistic(-x))
 
 
-# name: (P, forward? ("value": the result is P, and x above H), L, H, s,
+# name: (P, forward? ("even": softplus, P on [L, H = 0] taken at -|x|), L, H, s,
 #        root or None, pieces, degree)
 TABLES = {
     "GELU_F": (gelu_f, True, -5.8, 4.0, 1.6, None, 16, 6),
     "GELU_B": (gelu_b, False, -7.7, 4.6, 2.45, -0.75, 32, 6),
     "GT_F": (gt_f, True, -5.5, 3.9, 1.6, None, 16, 6),
     "GT_B": (gt_b, False, -7.0, 4.6, 2.6, -0.75, 32, 6),
-    "SP_F": (softplus, "value", -17.4, 8.0, 1.2, None, 32, 6),
+    "SP_F": (softplus, "even", -17.4, 0.0, 0.89, None, 16, 6),
     "MISH_B": (mish_b, False, -32, 6.6, 0.78, -1.19, 32, 8),
     "SILU_B": (silu_b, False, -32, 12.5, 0.67, -1.28, 32, 7),
 }
@@ -114,7 +116,7 @@ def fma32(a, b, c):
 def weight(forward, x, p):
     """turns P's error into the result's relative error (absolute below
     float16's smallest normal): g = x forward, dy up to 65504 backward"""
-    if forward == "value":
+    if forward == "even":
         return 1 / max(abs(p), TINY)
     if forward:
         r = abs(x * p)
@@ -176,8 +178,8 @@ def evaluate(t, x):
 
 
 def exact(t, x, g):
-    """the results: x P forward, dy P backward, P for a value table"""
-    if t["fwd"] == "value":
+    """the results: x P forward, dy P backward, softplus for the even table"""
+    if t["fwd"] == "even":
         return [t["P"](mp.mpf(float(v))) for v in x]
     return [g * t["P"](mp.mpf(float(v))) if not t["fwd"] else mp.mpf(float(v)) * t["P"](mp.mpf(float(v))) for v in x]
 
@@ -187,13 +189,14 @@ def score(t):
     every finite float16 x (backward: dy = 1, 2^-12 + 2^-22 and 65504)"""
     h = np.arange(65536, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
     x = np.unique(h[np.isfinite(h)])
-    x = x[(x >= t["L"] - 4) & (x <= t["H"] + 4)]  # beyond: as at the ends
-    p = evaluate(t, x)
+    even = t["fwd"] == "even"  # x > 0 through P(-x), up to where the result is x
+    x = x[(x >= t["L"] - 4) & (x <= (16 if even else t["H"] + 4))]  # beyond: as at the ends
+    p = evaluate(t, -np.abs(x) if even else x)
     worst, bad = 0.0, 0
     gs = [None] if t["fwd"] else [1.0, 2.0 ** -12 + 2.0 ** -22, DYMAX]
     for g in gs:
-        if t["fwd"] == "value":  # x itself above XHI
-            res = np.where(x > np.float32(t["H"]), x, p).astype(np.float32)
+        if even:  # max(x, 0) + P(-|x|), as clact_nonneg_or_m0(x) + P
+            res = (np.where(x > 0, x, np.float32(-0.0)).astype(np.float32) + p).astype(np.float32)
         elif t["fwd"]:
             m = np.maximum(x, np.float32(t["L"]))
             res = (m.astype(np.float64) * p).astype(np.float32)

@@ -381,6 +381,7 @@ const tu_cfg tu_cfgs[] = {
     {CLACT_OP_SOFTPLUS, 0, 2.0, 10.0},
     {CLACT_OP_SOFTPLUS, 0, 0.5, 4.0},
     {CLACT_OP_SOFTPLUS, 0, 3.0, 20.0},
+    {CLACT_OP_SOFTPLUS, 0, 1.0, 2.5}, /* beta 1 below 8: the float16 table form's threshold select */
     {CLACT_OP_HARDSWISH, 1, 0, 0},
     {CLACT_OP_HARDSIGMOID, 1, 0, 0},
     {CLACT_OP_SIGMOID, 1, 0, 0},
