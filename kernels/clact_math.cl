@@ -73,13 +73,6 @@ CLACT_INLINE realv clact_clamp(realv x, realv lo, realv hi)
     return t > hi ? hi : t;
 }
 
-/* x, or -0 where x < 0: a result that is x + z for x >= 0 and z for
- * x < 0 (-0 where z underflows there) is this + z, the sign of a zero
- * kept. A vmaxps(-0, x) on x86, whose select form this is (NaN passes):
- * with the select after the sum instead, gelu's forward took one vector
- * operation more. */
-CLACT_INLINE realv clact_nonneg_or_m0(realv x) { return CLACT_K(-0.0f) > x ? CLACT_K(-0.0f) : x; }
-
 #if !CLACT_REAL_IS_DOUBLE
 /* =========================== float =================================== */
 
@@ -1294,4 +1287,19 @@ CLACT_INLINE realv clact_gelu_dtail(realv a)
 }
 
 #endif /* precision */
+
+/* x, or -0 where x < 0: a result that is x + z for x >= 0 and z for
+ * x < 0 (-0 where z underflows there) is this + z, the sign of a zero
+ * kept, and NaN passes. On AVX-512 vmaxps(-0, x) itself: written as the
+ * select, the compiler took a compare and a masked move (and with the
+ * select after the sum instead, one operation more still). */
+CLACT_INLINE realv clact_nonneg_or_m0(realv x)
+{
+#if CLACT_HAVE_PERM && !CLACT_REAL_IS_DOUBLE
+    return clact_vmax(CLACT_K(-0.0f), x);
+#else
+    return CLACT_K(-0.0f) > x ? CLACT_K(-0.0f) : x;
+#endif
+}
+
 #endif /* CLACT_MATH_CL */

@@ -1297,14 +1297,7 @@ CLACT_INLINE realv clact_softplus1(realv x, realv th)
     const realv t = clact_log1p01(fma(p2k, em, p2k));
 #endif
 #endif
-#if CLACT_HAVE_PERM && !CLACT_REAL_IS_DOUBLE
-    /* vmaxps: max(-0, x) + t is x + t for x > 0, t otherwise, and NaN
-     * passes (as a select, the compiler takes a compare, the sum and a
-     * masked move) */
-    const realv v = clact_vmax(CLACT_K(-0.0f), x) + t;
-#else
-    const realv v = x > 0 ? x + t : t;
-#endif
+    const realv v = clact_nonneg_or_m0(x) + t; /* x + t for x > 0, t otherwise */
 #if CLACT_LOWP
     /* a threshold >= 8 changes no 16-bit result (x + softplus(-x) rounds to
      * x there), so the default 20 skips the select */
