@@ -410,11 +410,13 @@ CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
 }
 #if CLACT_LOWP
 /* e^-|z| itself, rounded once more where it is subnormal (16-bit
- * results) */
+ * results). -|z| by one or, and the clamp in the form x86 takes as one
+ * vmaxps (NaN passes; with -fabs and na < MIN the compiler formed |z|,
+ * a compare and a masked move) */
 CLACT_INLINE realv clact_logistic_ev(realv z)
 {
-    const realv na = -fabs(z);
-    return clact_lp_exp(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na);
+    const realv na = CLACT_ASR(CLACT_ASI(z) | (int)0x80000000);
+    return clact_lp_exp(CLACT_EXPB_MIN > na ? CLACT_EXPB_MIN : na);
 }
 #endif
 /* v (1 + em) 2^-EXPB */
