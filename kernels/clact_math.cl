@@ -145,15 +145,15 @@ CLACT_INLINE realv clact_ldexp(realv v, intv k)
     return v * CLACT_ASR(CLACT_ASU(k1 + 127) << 23) * CLACT_ASR(CLACT_ASU(k - k1 + 127) << 23);
 }
 
-/* F, an AVX-512 builtin of two 16-lane vectors, over realv's 16, 32 or
- * 64 lanes */
+/* An AVX-512 builtin of 16 lanes over realv's 16, 32 or 64: P(s) is the
+ * builtin on the parts of its vector arguments that the suffix s picks
+ * (empty, .lo, .hi, .lo.lo, ...), and the realv is their concatenation */
 #if CLACT_VEC == 16
-#define CLACT_BY16(F, a, b) F((a), (b))
+#define CLACT_BY16(P) P()
 #elif CLACT_VEC == 32
-#define CLACT_BY16(F, a, b) ((realv)(F((a).lo, (b).lo), F((a).hi, (b).hi)))
+#define CLACT_BY16(P) ((realv)(P(.lo), P(.hi)))
 #else
-#define CLACT_BY16(F, a, b) \
-    ((realv)(F((a).lo.lo, (b).lo.lo), F((a).lo.hi, (b).lo.hi), F((a).hi.lo, (b).hi.lo), F((a).hi.hi, (b).hi.hi)))
+#define CLACT_BY16(P) ((realv)(P(.lo.lo), P(.lo.hi), P(.hi.lo), P(.hi.hi)))
 #endif
 
 /* AVX-512's reciprocal estimate and vscalefps in the formulas (see
@@ -275,13 +275,8 @@ CLACT_INLINE realv clact_rcp(realv d)
 #define CLACT_RCP14_16(v) __builtin_ia32_rcp14ps512_mask((v), (float16)0, (ushort)0xffff)
 CLACT_INLINE realv clact_rcp14(realv d)
 {
-#if CLACT_VEC == 16
-    return CLACT_RCP14_16(d);
-#elif CLACT_VEC == 32
-    return (realv)(CLACT_RCP14_16(d.lo), CLACT_RCP14_16(d.hi));
-#else
-    return (realv)(CLACT_RCP14_16(d.lo.lo), CLACT_RCP14_16(d.lo.hi), CLACT_RCP14_16(d.hi.lo), CLACT_RCP14_16(d.hi.hi));
-#endif
+#define CLACT_RCP14_P(s) CLACT_RCP14_16(d s)
+    return CLACT_BY16(CLACT_RCP14_P);
 }
 #if CLACT_LOWP && CLACT_DTYPE == 2
 /* bfloat16 results (8 significant bits): the estimate alone, two vector
@@ -318,7 +313,11 @@ CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
  * 45 to 40 vector operations per 16 elements with it (and the fma q). */
 #define CLACT_HAVE_SCALEF 1
 #define CLACT_SCALEF_16(v, k) __builtin_ia32_scalefps512_mask((v), (k), (float16)0, (ushort)0xffff, 4)
-CLACT_INLINE realv clact_scalef(realv v, realv k) { return CLACT_BY16(CLACT_SCALEF_16, v, k); }
+CLACT_INLINE realv clact_scalef(realv v, realv k)
+{
+#define CLACT_SCALEF_P(s) CLACT_SCALEF_16(v s, k s)
+    return CLACT_BY16(CLACT_SCALEF_P);
+}
 /* e^(x+dx) = 2^kf (1 + *em), kf a float; x in [-175, 100] (caller clamps) */
 CLACT_INLINE realv clact_exp_kf(realv x, realv dx, realv *em)
 {
@@ -652,32 +651,25 @@ CLACT_INLINE realv clact_gelu_kf(realv ac, realv *em)
 #define CLACT_PERM_16(t, i) __builtin_ia32_permvarsf512((t), (i))
 CLACT_INLINE realv clact_perm(float16 t, intv i)
 {
-#if CLACT_VEC == 16
-    return CLACT_PERM_16(t, i);
-#elif CLACT_VEC == 32
-    return (realv)(CLACT_PERM_16(t, i.lo), CLACT_PERM_16(t, i.hi));
-#else
-    return (realv)(CLACT_PERM_16(t, i.lo.lo), CLACT_PERM_16(t, i.lo.hi), CLACT_PERM_16(t, i.hi.lo), CLACT_PERM_16(t, i.hi.hi));
-#endif
+#define CLACT_PERM_P(s) CLACT_PERM_16(t, i s)
+    return CLACT_BY16(CLACT_PERM_P);
 }
 /* AVX-512's vpermi2ps: lane k of the result is lane i_k mod 32 of the
  * 32-entry table (lo, hi), two registers */
 #define CLACT_PERM2_16(lo, hi, i) __builtin_ia32_vpermi2varps512((lo), (i), (hi))
 CLACT_INLINE realv clact_perm2(float16 lo, float16 hi, intv i)
 {
-#if CLACT_VEC == 16
-    return CLACT_PERM2_16(lo, hi, i);
-#elif CLACT_VEC == 32
-    return (realv)(CLACT_PERM2_16(lo, hi, i.lo), CLACT_PERM2_16(lo, hi, i.hi));
-#else
-    return (realv)(CLACT_PERM2_16(lo, hi, i.lo.lo), CLACT_PERM2_16(lo, hi, i.lo.hi), CLACT_PERM2_16(lo, hi, i.hi.lo),
-                   CLACT_PERM2_16(lo, hi, i.hi.hi));
-#endif
+#define CLACT_PERM2_P(s) CLACT_PERM2_16(lo, hi, i s)
+    return CLACT_BY16(CLACT_PERM2_P);
 }
 /* vmaxps itself, a > b ? a : b (b where either is NaN): a select of that
  * form feeding a sum can become a compare, the sum and a masked move */
 #define CLACT_MAX_16(a, b) __builtin_ia32_maxps512((a), (b), 4)
-CLACT_INLINE realv clact_vmax(realv a, realv b) { return CLACT_BY16(CLACT_MAX_16, a, b); }
+CLACT_INLINE realv clact_vmax(realv a, realv b)
+{
+#define CLACT_MAX_P(s) CLACT_MAX_16(a s, b s)
+    return CLACT_BY16(CLACT_MAX_P);
+}
 /* Horner's scheme over per-lane table lookups: L(k, i) is the degree-k
  * coefficient of lane i's piece (e.g. clact_perm(NAME##k, i)) */
 #define CLACT_HORNER5(L, i, t)                                                                      \

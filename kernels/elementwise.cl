@@ -285,14 +285,8 @@ typedef real acc_t;
 inline realv clact_grad_prelu_fix(realv x, real w)
 {
     const float16 wv = (float16)w;
-#if CLACT_VEC == 16
-    return CLACT_FIXUP_16(wv, x);
-#elif CLACT_VEC == 32
-    return (realv)(CLACT_FIXUP_16(wv, x.lo), CLACT_FIXUP_16(wv, x.hi));
-#else
-    return (realv)(CLACT_FIXUP_16(wv, x.lo.lo), CLACT_FIXUP_16(wv, x.lo.hi), CLACT_FIXUP_16(wv, x.hi.lo),
-                   CLACT_FIXUP_16(wv, x.hi.hi));
-#endif
+#define CLACT_FIXUP_P(s) CLACT_FIXUP_16(wv, x s)
+    return CLACT_BY16(CLACT_FIXUP_P);
 }
 /* whether any lane of v is NaN, infinite or subnormal */
 inline int clact_any_odd(realv v)
