@@ -73,6 +73,20 @@ CLACT_INLINE realv clact_clamp(realv x, realv lo, realv hi)
     return t > hi ? hi : t;
 }
 
+/* -|x|, or lo where that lies below it (NaN passes): the sign bit or-ed
+ * in and the clamp in the form x86 takes as one vmaxps. Written as -fabs
+ * and a clamp na < lo ? lo : na, PoCL's compiler formed |x|, the or, a
+ * compare and a masked move (bfloat16 softplus: 38 -> 40 GB/s in cache). */
+CLACT_INLINE realv clact_nabs_min(realv x, realv lo)
+{
+#if CLACT_REAL_IS_DOUBLE
+    const realv na = -fabs(x);
+#else
+    const realv na = CLACT_ASR(CLACT_ASI(x) | (int)0x80000000);
+#endif
+    return lo > na ? lo : na;
+}
+
 #if !CLACT_REAL_IS_DOUBLE
 /* =========================== float =================================== */
 

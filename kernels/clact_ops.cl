@@ -398,26 +398,19 @@ CLACT_INLINE realv clact_grad_gelu(realv x, realv p0, realv p1)
 /* e^-|z| = sc (1 + em) 2^-EXPB, z clamped so the scale stays normal */
 CLACT_INLINE realv clact_logistic_e(realv z, realv dz, realv *em)
 {
-    const realv na = -fabs(z), dn = z < 0 ? dz : -dz;
-    return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, dn, em);
+    const realv dn = z < 0 ? dz : -dz;
+    return clact_expb2(clact_nabs_min(z, CLACT_EXPB_MIN), dn, em);
 }
 /* the same without a low part. The exp core adds its dx: -0 is dropped by
  * the compiler, +0 (and a select between the two) is not. */
 CLACT_INLINE realv clact_logistic_e0(realv z, realv *em)
 {
-    const realv na = -fabs(z);
-    return clact_expb2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, CLACT_K(-0.0f), em);
+    return clact_expb2(clact_nabs_min(z, CLACT_EXPB_MIN), CLACT_K(-0.0f), em);
 }
 #if CLACT_LOWP
 /* e^-|z| itself, rounded once more where it is subnormal (16-bit
- * results). -|z| by one or, and the clamp in the form x86 takes as one
- * vmaxps (NaN passes; with -fabs and na < MIN the compiler formed |z|,
- * a compare and a masked move) */
-CLACT_INLINE realv clact_logistic_ev(realv z)
-{
-    const realv na = CLACT_ASR(CLACT_ASI(z) | (int)0x80000000);
-    return clact_lp_exp(CLACT_EXPB_MIN > na ? CLACT_EXPB_MIN : na);
-}
+ * results) */
+CLACT_INLINE realv clact_logistic_ev(realv z) { return clact_lp_exp(clact_nabs_min(z, CLACT_EXPB_MIN)); }
 #endif
 /* v (1 + em) 2^-EXPB */
 CLACT_INLINE realv clact_unscale(realv v, realv em) { return fma(v, em, v) * CLACT_EXPB_INV; }
@@ -1271,13 +1264,12 @@ CLACT_INLINE realv clact_softplus1(realv x, realv th)
 {
 #if CLACT_H16
     /* max(x, 0) + softplus(-|x|), the second from the table on [XLO, 0]
-     * (16 pieces and vpermps, where x itself took 32 and vpermi2ps), -|x|
-     * by one or, the clamp as vmaxps. With the max and the threshold below:
-     * on the Zen 5, in cache, 34 -> 42 GB/s, as fast as gelu's forward. */
-    const realv na = CLACT_ASR(CLACT_ASI(x) | (int)0x80000000);
+     * (16 pieces and vpermps, where x itself took 32 and vpermi2ps). With
+     * the max and the threshold below: on the Zen 5, in cache, 34 -> 42
+     * GB/s, as fast as gelu's forward. */
     intv i;
-    const realv w = clact_h16_w(CLACT_H16_SP_F_XLO > na ? CLACT_H16_SP_F_XLO : na, CLACT_H16_SP_F_S,
-                                CLACT_H16_SP_F_KMIN, CLACT_H16_SP_F_M, &i);
+    const realv w = clact_h16_w(clact_nabs_min(x, CLACT_H16_SP_F_XLO), CLACT_H16_SP_F_S, CLACT_H16_SP_F_KMIN,
+                                CLACT_H16_SP_F_M, &i);
 #define CLACT_H16_SP_F_L(k, i) CLACT_H16_C(SP_F, k, i)
     const realv t = CLACT_HORNER6(CLACT_H16_SP_F_L, i, w);
 #else
@@ -1294,8 +1286,7 @@ CLACT_INLINE realv clact_softplus1(realv x, realv th)
 #else
     realv em;
     /* e unscaled: where it is subnormal, so is the result */
-    const realv na = -fabs(x);
-    const realv p2k = clact_exp2(na < CLACT_EXPB_MIN ? CLACT_EXPB_MIN : na, CLACT_K(-0.0f), &em);
+    const realv p2k = clact_exp2(clact_nabs_min(x, CLACT_EXPB_MIN), CLACT_K(-0.0f), &em);
     const realv t = clact_log1p01(fma(p2k, em, p2k));
 #endif
 #endif
