@@ -36,8 +36,9 @@
  *   clact_perm2(lo, hi, i)  lane i mod 32 of the 32-entry table (lo, hi)
  *                           (vpermi2ps; CLACT_HAVE_PERM)
  *   clact_rcp(d)            1/d to about half an ulp (d finite, nonzero)
- *   clact_rcpn(d), clact_divn(a, d)  1/d and a/d for the formulas'
+ *   clact_rcpf(d), clact_divf(a, d)  1/d and a/d for the formulas'
  *                           denominators (d normal, in [2^-125, 2^125])
+ *   clact_rcpn(d), clact_divn(a, d)  the same, bfloat16's to its accuracy
  *   clact_expm1n(x)         e^x - 1 for x <= 0
  *   clact_expm1(x, dx, c)   c (e^(x+dx) - 1) (dx a small correction)
  *   clact_log1p_ratio(e)    log1p(e)/e for 0 <= e <= 1
@@ -277,9 +278,10 @@ CLACT_INLINE realv clact_rcp(realv d)
  * core: in cache the formulas ran 5-20% faster with their division taken
  * out (a timing experiment). Elsewhere these are the division. bfloat16
  * builds take the estimate alone (below): its error is a small fraction
- * of their ulp. CLACT_RCP14 2 (a CPU whose divider keeps up: Zen 5)
- * keeps the divisions beside the rest of the AVX-512 forms; bfloat16
- * takes the estimate either way. */
+ * of their ulp (clact_rcpn; clact_rcpf keeps the step where a formula
+ * cancels after its division). CLACT_RCP14 2 (a CPU whose divider keeps
+ * up: Zen 5) keeps the divisions beside the rest of the AVX-512 forms;
+ * bfloat16's clact_rcpn takes the estimate either way. */
 #if CLACT_AVX512_RCP && (CLACT_RCP14 != 2 || (CLACT_LOWP && CLACT_DTYPE == 2))
 #define CLACT_RCP_EST 1
 #else
@@ -292,7 +294,24 @@ CLACT_INLINE realv clact_rcp14(realv d)
 #define CLACT_RCP14_P(s) CLACT_RCP14_16(d s)
     return CLACT_BY16(CLACT_RCP14_P);
 }
-#if CLACT_LOWP && CLACT_DTYPE == 2
+#endif
+/* to float accuracy in every build */
+#if CLACT_RCP_EST && CLACT_RCP14 != 2
+CLACT_INLINE realv clact_rcpf(realv d)
+{
+    const realv r = clact_rcp14(d);
+    return fma(fma(-d, r, CLACT_K(1.0f)), r, r);
+}
+CLACT_INLINE realv clact_divf(realv a, realv d)
+{
+    const realv r = clact_rcp14(d), q = a * r;
+    return fma(fma(-q, d, a), r, q);
+}
+#else
+CLACT_INLINE realv clact_rcpf(realv d) { return clact_rcp(d); }
+CLACT_INLINE realv clact_divf(realv a, realv d) { return a / d; }
+#endif
+#if CLACT_RCP_EST && CLACT_LOWP && CLACT_DTYPE == 2
 /* bfloat16 results (8 significant bits): the estimate alone, two vector
  * operations fewer per 16 elements on chains of 20-30. Its 2^-14 is
  * 2^-7 of a bfloat16 ulp, about what the 2^-16.5 of the float16 forms
@@ -302,20 +321,8 @@ CLACT_INLINE realv clact_rcp14(realv d)
 CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp14(d); }
 CLACT_INLINE realv clact_divn(realv a, realv d) { return a * clact_rcp14(d); }
 #else
-CLACT_INLINE realv clact_rcpn(realv d)
-{
-    const realv r = clact_rcp14(d);
-    return fma(fma(-d, r, CLACT_K(1.0f)), r, r);
-}
-CLACT_INLINE realv clact_divn(realv a, realv d)
-{
-    const realv r = clact_rcp14(d), q = a * r;
-    return fma(fma(-q, d, a), r, q);
-}
-#endif
-#else
-CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcp(d); }
-CLACT_INLINE realv clact_divn(realv a, realv d) { return a / d; }
+CLACT_INLINE realv clact_rcpn(realv d) { return clact_rcpf(d); }
+CLACT_INLINE realv clact_divn(realv a, realv d) { return clact_divf(a, d); }
 #endif
 #if CLACT_AVX512_RCP
 /* v 2^k for a float k (an integer value): AVX-512's vscalefps, exact

@@ -83,17 +83,23 @@ CLACT_INLINE realv clact_lp_exp(realv x)
 #else
 CLACT_INLINE realv clact_lp_exp(realv x) { return clact_mul_exp(CLACT_K(1.0f), x); }
 #endif
-/* f'(r + d) = d g(d) near a root r of f', |d| <= 1/16, g of degree 2 or 3.
- * d = x - r with r in two floats (x - R_HI is exact there): the low part
- * matters to float16, whose inputs come within 2e-5 of gelu_tanh's root
- * (R_LO 2^-10.7 of d), not to bfloat16, whose nearest lie 1.4e-3 to
- * 2.9e-3 away (2^-17 at most), so bfloat16 drops it */
+/* Near a root r of f' (gelu_tanh, silu, mish) the formulas' bracket
+ * (1 + x v' (1 - s) and its kin) cancels: float16 inputs come within 2e-5
+ * of gelu_tanh's root, where 14 bits are lost, and float16 takes
+ * f'(r + d) = d g(d) there instead, |d| <= 1/16, g of degree 2 or 3,
+ * d = x - r with r in two floats (x - R_HI is exact there; R_LO is
+ * 2^-10.7 of d). bfloat16's nearest inputs lie 1.4e-3 to 2.9e-3 from the
+ * roots, where at most 7 bits are lost: with s from a reciprocal to float
+ * accuracy (clact_rcpf, not the estimate) and the exponentials' 2^-16.5
+ * the formulas stay within 2^-10 there, a quarter of a bfloat16 ulp, and
+ * bfloat16 skips the polynomial and its select (7 vector operations per
+ * 16 elements, a reciprocal's Newton step or division costs 2 or 1).
+ * Over all 65536 inputs the three backwards round 1, 1 and 9 results
+ * away from the correctly rounded one (7, 18 and 9 with the polynomial
+ * and the estimate), none near a root. */
+#define CLACT_LP_ROOTS (CLACT_DTYPE != 2)
 #define CLACT_LP_ROOT_DELTA 0.0625f
-#if CLACT_DTYPE == 2
-#define CLACT_LP_ROOT_D(x, NAME) ((x) - NAME##_R_HI)
-#else
 #define CLACT_LP_ROOT_D(x, NAME) (((x) - NAME##_R_HI) - NAME##_R_LO)
-#endif
 #endif
 
 /* ---- relu, leaky_relu, prelu, crelu ------------------------------------ */
@@ -734,13 +740,17 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
      * nears 1, but its term is then small against the 1. s(v) as the
      * forward's, e^-v = 2^-(x q) (no v), and x v'(x) from q */
     const realv q = clact_lp_gelu_tanh_q(xc);
-    const realv sv = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q)) * CLACT_EXPB_INV;
+    const realv sv = clact_rcpf(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q)) * CLACT_EXPB_INV;
     const realv xdv = xc * fma(q, CLACT_K(CLACT_GT2_DV1), CLACT_K(CLACT_GT2_DV0)); /* x v'(x) */
     const realv g = sv * fma(xdv, 1 - sv, CLACT_K(1.0f));
+#if CLACT_LP_ROOTS
     const realv d = CLACT_LP_ROOT_D(x, CLACT_GELUT); /* degree 3, fit 2^-23.7 */
     const realv g3 = fma(fma(fma(CLACT_K(-1.137999818e-01f), d, CLACT_K(-1.584762521e-02f)), d,
                              CLACT_K(3.875181973e-01f)), d, CLACT_K(4.304001331e-01f));
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g3 : g;
+#else
+    return g;
+#endif
 #elif CLACT_HAVE_SCALEF
     const realv ax = fabs(x), a = ax > CLACT_GT_XNEG ? CLACT_GT_XNEG : ax; /* NaN passes */
     realv lo, em;
@@ -882,11 +892,15 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
      * exponential's range (s is 1 above it, and the result 0 in 16 bits
      * below) */
     const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_EXPB_MAX - 1);
-    const realv sx = clact_rcpn(clact_expbn_add(CLACT_EXPB_INV, -xc, CLACT_K(-0.0f))) * CLACT_EXPB_INV;
+    const realv sx = clact_rcpf(clact_expbn_add(CLACT_EXPB_INV, -xc, CLACT_K(-0.0f))) * CLACT_EXPB_INV;
     const realv g = sx * fma(xc, 1 - sx, CLACT_K(1.0f));
+#if CLACT_LP_ROOTS
     const realv d = CLACT_LP_ROOT_D(x, CLACT_SILU); /* degree 2, fit 2^-17.8 */
     const realv g2 = fma(fma(CLACT_K(1.886258833e-02f), d, CLACT_K(1.466042101e-01f)), d, CLACT_K(2.178116888e-01f));
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : g;
+#else
+    return g;
+#endif
 #else
     const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
     realv em;
@@ -1127,12 +1141,18 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
      * positive, and E <= e^15 keeps E^4 finite */
     const realv E = clact_lp_exp(xc), n2 = fma(E, E + 2, CLACT_K(2.0f));
     const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
+    /* the division's error (bfloat16: the estimate's) falls on the
+     * result after br's cancellation, not into it. Above the cap the
+     * formula at the cap is 1 + 58 e^-30 (and the estimate's error): 1 in
+     * 16 bits, with no select of its own */
     const realv n = clact_divn(E * br, n2 * n2);
+#if CLACT_LP_ROOTS
     const realv d = CLACT_LP_ROOT_D(x, CLACT_MISH); /* degree 2, fit 2^-17.7 */
     const realv g2 = fma(fma(CLACT_K(4.186096415e-02f), d, CLACT_K(2.046718448e-01f)), d, CLACT_K(2.669479251e-01f));
-    /* above the cap the formula at the cap is 1 + 58 e^-30 (and the
-     * estimate's error): 1 in 16 bits, with no select of its own */
     return fabs(d) <= CLACT_LP_ROOT_DELTA ? d * g2 : n;
+#else
+    return n;
+#endif
 #else
     realv em;
 #if CLACT_HAVE_SCALEF
