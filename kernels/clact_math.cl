@@ -352,6 +352,39 @@ CLACT_INLINE realv clact_scale1p(realv v, realv em, realv kf) { return clact_sca
 #define CLACT_HAVE_SCALEF 0
 #endif
 
+/* bfloat16 on AVX-512 (CLACT_HAVE_REDUCE): v S 2^y = scalef(v S P(r), y)
+ * with r = y - floor(y) in [0, 1) from vreduceps (one operation, exact),
+ * P(r) = 1 + r Q(r) of degree 4 for 2^r on [0, 1) (fit 2^-18.4), S a
+ * power of 2 folded into P's coefficients (exact), and vscalefps scaling
+ * by 2^floor(y) itself: y needs no rounding to an integer and no
+ * subtraction. y is one product, rounded (2^-17 at |y| = 166, e^-115):
+ * the formulas' exponentials become a product, vreduceps, 4 fmas and
+ * vscalefps, where the forms below take a rounding fma, a subtraction,
+ * an fma for r and the same rest, one operation fewer on the multiply-add
+ * units, which bound these formulas on a CPU. In cache on Zen 5 (medians
+ * of 7, interleaved): bfloat16 sigmoid, silu, mish, softplus and
+ * gelu_tanh 2-6% faster, both directions. Over all 65536 inputs the
+ * results not correctly rounded stay within 2 of the former counts. Not
+ * for float16: P's error is relative to 2^r on all of [0, 1), so for
+ * small negative y (r near 1) it no longer shrinks with |y| as 1 + r Q
+ * does about 0, and float16 results there lie near halfway cases (silu
+ * forward: 33 results not correctly rounded, was 15). */
+#if CLACT_LOWP && CLACT_DTYPE == 2 && CLACT_HAVE_SCALEF && defined(__AVX512DQ__)
+#define CLACT_HAVE_REDUCE 1
+#define CLACT_REDUCE_16(v) __builtin_ia32_reduceps512_mask((v), 0x09, (float16)0, (ushort)0xffff, 4)
+#define CLACT_LP_EXP2_P(r, S)                                                                                   \
+    fma(fma(fma(fma(CLACT_K(1.342664752e-02f * (S)), r, CLACT_K(5.224253237e-02f * (S))), r,                     \
+                CLACT_K(2.412801832e-01f * (S))), r, CLACT_K(6.930448413e-01f * (S))), r, CLACT_K(S))
+CLACT_INLINE realv clact_lp_mul_exp2_s(realv v, realv y, float S)
+{
+#define CLACT_REDUCE_P(s) CLACT_REDUCE_16(y s)
+    const realv r = CLACT_BY16(CLACT_REDUCE_P);
+    return clact_scalef(v * CLACT_LP_EXP2_P(r, S), y);
+}
+#else
+#define CLACT_HAVE_REDUCE 0
+#endif
+
 /* c + e^(x+dx) 2^-EXPB, e^x scaled down (a normal float for x in
  * [1 - CLACT_EXPB_MAX, -CLACT_EXPB_MIN], caller clamps; c = 2^-EXPB, the
  * logistic functions' denominators): with e^(x+dx) = 2^k (1 + r u) and
@@ -363,6 +396,9 @@ CLACT_INLINE realv clact_scale1p(realv v, realv em, realv kf) { return clact_sca
  * bits and the two products with it). */
 CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx)
 {
+#if CLACT_HAVE_REDUCE
+    return clact_lp_mul_exp2_s(CLACT_K(1.0f), (x + dx) * CLACT_LOG2E, CLACT_EXPB_INV) + c;
+#else
     realv t, r, r2;
     const realv p = clact_exp_rp(x, dx, &t, &r, &r2);
 #if CLACT_HAVE_SCALEF
@@ -370,6 +406,7 @@ CLACT_INLINE realv clact_expbn_add(realv c, realv x, realv dx)
 #else
     const realv S = CLACT_T_POW2(t, -CLACT_EXPB);
     return fma(S * r, fma(r, p, CLACT_K(1.0f)), c + S);
+#endif
 #endif
 }
 
@@ -417,16 +454,20 @@ CLACT_INLINE realv clact_lp_exp2_m(realv x, realv q, realv *t)
     const realv p = fma(fma(CLACT_K(9.583037347e-03f), r, CLACT_K(5.590651184e-02f)), r, CLACT_K(2.402409464e-01f));
     return fma(r, fma(r, p, CLACT_K(6.931241751e-01f)), CLACT_K(1.0f));
 }
-/* c + 2^-(x q) 2^-EXPB: q's rounding moves the argument by 2^-16 where
- * -x q is 130 (gelu_tanh's at the smallest bfloat16 result) */
+/* c + 2^(x q) 2^-EXPB: q's rounding moves the argument by 2^-16 where
+ * x q is -130 (gelu_tanh's at the smallest bfloat16 result) */
 CLACT_INLINE realv clact_lp_exp2bn_add_xq(realv c, realv x, realv q)
 {
+#if CLACT_HAVE_REDUCE
+    return clact_lp_mul_exp2_s(CLACT_K(1.0f), x * q, CLACT_EXPB_INV) + c;
+#else
     realv t;
-    const realv m = clact_lp_exp2_m(-x, q, &t);
+    const realv m = clact_lp_exp2_m(x, q, &t);
 #if CLACT_HAVE_SCALEF
     return clact_scalef(m, t - (0x1.8p23f + CLACT_EXPB)) + c;
 #else
     return fma(CLACT_T_POW2(t, -CLACT_EXPB), m, c);
+#endif
 #endif
 }
 /* v 2^(x q), v applied before the scaling, rounded once more where it is
@@ -434,12 +475,16 @@ CLACT_INLINE realv clact_lp_exp2bn_add_xq(realv c, realv x, realv q)
  * log2(e) */
 CLACT_INLINE realv clact_lp_mul_exp2(realv v, realv x, realv q)
 {
+#if CLACT_HAVE_REDUCE
+    return clact_lp_mul_exp2_s(v, x * q, 1.0f);
+#else
     realv t;
     const realv m = clact_lp_exp2_m(x, q, &t);
 #if CLACT_HAVE_SCALEF
     return clact_scalef(v * m, t - 0x1.8p23f);
 #else
     return v * m * CLACT_T_POW2(t, CLACT_EXPB) * CLACT_EXPB_INV;
+#endif
 #endif
 }
 #endif

@@ -76,9 +76,13 @@ CLACT_INLINE realv clact_mul_exp(realv v, realv x)
  * r^2, one vector operation fewer than 1 + em */
 CLACT_INLINE realv clact_lp_exp(realv x)
 {
+#if CLACT_HAVE_REDUCE
+    return clact_lp_mul_exp2_s(CLACT_K(1.0f), x * CLACT_LOG2E, 1.0f);
+#else
     realv t;
     const realv m = clact_exp_r(x, CLACT_K(-0.0f), &t);
     return clact_scalef(m, t - 0x1.8p23f);
+#endif
 }
 #else
 CLACT_INLINE realv clact_lp_exp(realv x) { return clact_mul_exp(CLACT_K(1.0f), x); }
@@ -502,8 +506,9 @@ CLACT_INLINE realv clact_gelu_tanh_v(realv xc, realv *vl, realv *t)
 #define CLACT_GT2_DV1 2.079441547e+00f
 #define CLACT_GT2_DV0 -3.191538095e+00f
 #if CLACT_LOWP
-/* the 16-bit q, e^-v = 2^-(x q) (forward and backward) */
-CLACT_INLINE realv clact_lp_gelu_tanh_q(realv xc) { return fma(CLACT_K(CLACT_GT2_B_HI), xc * xc, CLACT_K(CLACT_GT2_A)); }
+/* -q, the 16-bit q negated, e^-v = 2^(x (-q)) (forward and backward;
+ * the sign in the constants, not an operation of its own) */
+CLACT_INLINE realv clact_lp_gelu_tanh_nq(realv xc) { return fma(CLACT_K(-CLACT_GT2_B_HI), xc * xc, CLACT_K(-CLACT_GT2_A)); }
 #endif
 CLACT_INLINE realv clact_gelu_tanh_q2(realv xc, realv *lo)
 {
@@ -638,8 +643,8 @@ CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
     /* x clamped to [-XNEG, XPOS] as float32's (no clamp of v), the
      * exponential in base 2 with log2(e) in q (clact_gelu_tanh_q2) */
     const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
-    const realv q = clact_lp_gelu_tanh_q(xc);
-    const realv rc = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q));
+    const realv nq = clact_lp_gelu_tanh_nq(xc);
+    const realv rc = clact_rcpn(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, nq));
     return (x < -CLACT_GT_XNEG ? -CLACT_GT_XNEG : x) * (rc * CLACT_EXPB_INV);
 #elif CLACT_REAL_IS_DOUBLE
     realv vl, t;
@@ -739,9 +744,9 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
      * nears 1, but its term is then small against the 1. s(v) as the
      * forward's, e^-v = 2^-(x q) (no v), and x v'(x) from q */
-    const realv q = clact_lp_gelu_tanh_q(xc);
-    const realv sv = clact_rcpf(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, q)) * CLACT_EXPB_INV;
-    const realv xdv = xc * fma(q, CLACT_K(CLACT_GT2_DV1), CLACT_K(CLACT_GT2_DV0)); /* x v'(x) */
+    const realv nq = clact_lp_gelu_tanh_nq(xc);
+    const realv sv = clact_rcpf(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, nq)) * CLACT_EXPB_INV;
+    const realv xdv = xc * fma(nq, CLACT_K(-CLACT_GT2_DV1), CLACT_K(CLACT_GT2_DV0)); /* x v'(x) */
     const realv g = sv * fma(xdv, 1 - sv, CLACT_K(1.0f));
 #if CLACT_LP_ROOTS
     const realv d = CLACT_LP_ROOT_D(x, CLACT_GELUT); /* degree 3, fit 2^-23.7 */
