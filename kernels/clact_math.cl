@@ -359,9 +359,9 @@ CLACT_INLINE realv clact_scale1p(realv v, realv em, realv kf) { return clact_sca
  * by 2^floor(y) itself: y needs no rounding to an integer and no
  * subtraction. y is one product, rounded (2^-17 at |y| = 166, e^-115):
  * the formulas' exponentials become a product, vreduceps, 4 fmas and
- * vscalefps, where the forms below take a rounding fma, a subtraction,
- * an fma for r and the same rest, one operation fewer on the multiply-add
- * units, which bound these formulas on a CPU. In cache on Zen 5 (medians
+ * vscalefps, where the forms below take a rounding fma, one or two
+ * subtractions, an fma for r and the same rest: one operation fewer on
+ * the multiply-add units, which bound these formulas on a CPU. In cache on Zen 5 (medians
  * of 7, interleaved): bfloat16 sigmoid, silu, mish, softplus and
  * gelu_tanh 2-6% faster, both directions. Over all 65536 inputs the
  * results not correctly rounded stay within 2 of the former counts. Not
