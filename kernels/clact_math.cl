@@ -361,14 +361,14 @@ CLACT_INLINE realv clact_scale1p(realv v, realv em, realv kf) { return clact_sca
  * the formulas' exponentials become a product, vreduceps, 4 fmas and
  * vscalefps, where the forms below take a rounding fma, one or two
  * subtractions, an fma for r and the same rest: one operation fewer on
- * the multiply-add units, which bound these formulas on a CPU. In cache on Zen 5 (medians
- * of 7, interleaved): bfloat16 sigmoid, silu, mish, softplus and
- * gelu_tanh 2-6% faster, both directions. Over all 65536 inputs the
- * results not correctly rounded stay within 2 of the former counts. Not
- * for float16: P's error is relative to 2^r on all of [0, 1), so for
- * small negative y (r near 1) it no longer shrinks with |y| as 1 + r Q
- * does about 0, and float16 results there lie near halfway cases (silu
- * forward: 33 results not correctly rounded, was 15). */
+ * the multiply-add units, which bound these formulas on a CPU. In cache
+ * on Zen 5 (medians of 7, interleaved): bfloat16 sigmoid, silu, mish,
+ * softplus and gelu_tanh 2-6% faster, both directions. Over all 65536
+ * inputs the results not correctly rounded stay within 2 of the former
+ * counts. Not for float16: P's error is relative to 2^r on all of
+ * [0, 1), so for small negative y (r near 1) it no longer shrinks with
+ * |y| as 1 + r Q does about 0, and float16 results there lie near halfway
+ * cases (silu forward: 33 results not correctly rounded, was 15). */
 #if CLACT_LOWP && CLACT_DTYPE == 2 && CLACT_HAVE_SCALEF && defined(__AVX512DQ__)
 #define CLACT_HAVE_REDUCE 1
 #define CLACT_REDUCE_16(v) __builtin_ia32_reduceps512_mask((v), 0x09, (float16)0, (ushort)0xffff, 4)

@@ -73,7 +73,8 @@ CLACT_INLINE realv clact_mul_exp(realv v, realv x)
 /* e^x for x >= CLACT_EXPB_MIN (caller clamps), x <= CLACT_EXPB_MAX */
 #if CLACT_HAVE_SCALEF
 /* e^x itself rounds once, 1 + r (1 + r P), and vscalefps scales it: no
- * r^2, one vector operation fewer than 1 + em */
+ * r^2, one vector operation fewer than 1 + em (bfloat16 with vreduceps:
+ * clact_lp_mul_exp2_s) */
 CLACT_INLINE realv clact_lp_exp(realv x)
 {
 #if CLACT_HAVE_REDUCE
@@ -743,7 +744,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     const realv xc = clact_clamp(x, -CLACT_GT_XNEG, CLACT_GT_XPOS);
     /* s (1 + (x v') (1 - s)): 1 - s loses its relative accuracy as s
      * nears 1, but its term is then small against the 1. s(v) as the
-     * forward's, e^-v = 2^-(x q) (no v), and x v'(x) from q */
+     * forward's, e^-v = 2^(x (-q)) (no v), and x v'(x) from -q */
     const realv nq = clact_lp_gelu_tanh_nq(xc);
     const realv sv = clact_rcpf(clact_lp_exp2bn_add_xq(CLACT_EXPB_INV, xc, nq)) * CLACT_EXPB_INV;
     const realv xdv = xc * fma(nq, CLACT_K(-CLACT_GT2_DV1), CLACT_K(CLACT_GT2_DV0)); /* x v'(x) */
