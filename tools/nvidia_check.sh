@@ -6,8 +6,8 @@
 # dependencies, unpacked under /tmp/p: libclblast1, libclblast-dev,
 # opencl-c-headers and ocl-icd-opencl-dev for the library and the CLI; with
 # check, libsubunit0, libsubunit-dev, pkgconf, pkgconf-bin, libpkgconf3 and
-# pkg-config the test suites build too. Where no nvidia.icd
-# vendor file exists, one is made in /tmp/vendors.
+# pkg-config the test suites build too. Where no nvidia.icd vendor file
+# exists, one is made in /tmp/vendors.
 # Results go to $OUT (default /tmp/clact-nvidia). The steps run in the order
 # they are wanted, each with a time limit, so that a run cut short still
 # leaves the first ones: the benchmark (float32, float16, bfloat16) beside
