@@ -14,6 +14,16 @@
 #ifndef CLACT_TYPES_CL
 #define CLACT_TYPES_CL
 
+/* CPUs without AVX-512 (PoCL for AVX2, say): clang warns that 16-lane
+ * vectors passed between functions change the calling convention there,
+ * hundreds of times per program, and PoCL prints the count on stderr at
+ * every build. Every function here is inlined into its kernel: no calling
+ * convention is crossed. (Compilers older than the warning ignore it.) */
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wunknown-warning-option"
+#pragma clang diagnostic ignored "-Wpsabi"
+#endif
+
 #ifndef CLACT_DTYPE
 #define CLACT_DTYPE 0
 #endif
