@@ -327,9 +327,16 @@ typedef CLACT_VT_(CLACT_STORE_T) __attribute__((aligned(sizeof(CLACT_STORE_T))))
 #define CLACT_F16_EXT 1
 typedef _Float16 clact_f16v_ __attribute__((ext_vector_type(CLACT_VEC)));
 #endif
+/* float16 conversions in hardware where the CPU has them: not on x86
+ * without F16C (SSE-only processors and PoCL targets), where vload_half
+ * and vstore_half convert one element at a time in software (relu's
+ * forward at 0.01 of copy) and the bit conversions above run as vectors */
+#if CLACT_DTYPE == 1 && CLACT_CPU && !((defined(__x86_64__) || defined(__i386__)) && !defined(__F16C__))
+#define CLACT_F16_HW 1
+#endif
 inline realv clact_ldv(const global store_t *p, size_t i)
 {
-#if CLACT_DTYPE == 1 && CLACT_CPU
+#if defined(CLACT_F16_HW)
     /* the core vload_half: CPUs with F16C convert 16 elements in one
      * instruction, exactly and rounding to nearest even on the way back
      * (the same results as the bit conversions) */
@@ -414,8 +421,20 @@ inline clact_rawv clact_to_raw(realv v)
 }
 inline void clact_stv(global store_t *p, size_t i, realv v)
 {
-#if CLACT_DTYPE == 1 && CLACT_CPU && !defined(CLACT_F16_EXT)
-    CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)(v, 0, (global half *)(p + i));
+#if defined(CLACT_F16_HW) && !defined(CLACT_F16_EXT)
+    /* the core vstore_half, at most 16 wide, as the loads */
+    global half *h = (global half *)(p + i);
+#if CLACT_VEC == 32
+    vstore_half16_rte(v.lo, 0, h);
+    vstore_half16_rte(v.hi, 0, h + 16);
+#elif CLACT_VEC == 64
+    vstore_half16_rte(v.lo.lo, 0, h);
+    vstore_half16_rte(v.lo.hi, 0, h + 16);
+    vstore_half16_rte(v.hi.lo, 0, h + 32);
+    vstore_half16_rte(v.hi.hi, 0, h + 48);
+#else
+    CLACT_CAT(CLACT_CAT(vstore_half, CLACT_VEC), _rte)(v, 0, h);
+#endif
 #else
     CLACT_RAW_ST(p, i, clact_to_raw(v));
 #endif
