@@ -95,13 +95,13 @@ typedef float store_t;
  * call to the C library's software fmaf, one lane at a time: the formulas
  * ran 50-200x slower than memory (float32 gelu's forward at 0.46 GB/s).
  * The exact product of two floats fits in a double, so a b + c in double
- * rounds once there and once more to float: the fused result but for
- * double-rounding ties (2^-29 of an ulp at most), and error terms such as
- * fma(a, b, -a b) exactly. Doubles keep the builtin. */
+ * rounds once there and once more to float: the fused result but near a
+ * tie, where it may take the other neighbour (an error at most 2^-29 of an
+ * ulp above half an ulp), and error terms such as fma(a, b, -a b)
+ * exactly. Doubles keep the builtin. */
 #if CLACT_CPU && (defined(__x86_64__) || defined(__i386__)) && !defined(__FMA__) && !defined(__FMA4__) && \
     CLACT_HAS_FP64 && !CLACT_REAL_IS_DOUBLE
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#define CLACT_SOFT_FMA 1
 #define CLACT_SFMA_F(F, CVD, CVF)                                                                     \
     inline __attribute__((overloadable, always_inline)) F clact_sfma(F a, F b, F c)                  \
     {                                                                                                 \
