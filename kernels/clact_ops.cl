@@ -806,6 +806,56 @@ CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
     return x < 0 ? xm * rc * CLACT_EXPB_INV : x * (rc * CLACT_EXPB_INV);
 #endif
 }
+#if CLACT_HAVE_SCALEF && !CLACT_LOWP
+/* silu'(-a) = (a - RS) V(a) e^-a for a >= 0 (the same for x < 0 and,
+ * as 1 - silu'(-a), for x >= 0: silu'(x) + silu'(-x) = 1), RS = 1.2785
+ * the root of 1 + e^-a - a, V = (1 + e^-a - a)/((1 + e^-a)^2 (a - RS))
+ * from a table of 16 polynomials as softplus' (pieces of [0, 30), degree
+ * 5, within 2^-22.2 of V; tools/fit_ncdf_tables.py fits and prints it).
+ * Beyond 29.5 (a - RS) V is 1 - a to within 2^-40; the exponential's
+ * argument is clamped at 115 (e^-115 is 0 in float), and so is 1 - a
+ * (silu'(-inf) = -0). No division, and no polynomial about the root:
+ * a - RS, with RS in two pieces, keeps the relative accuracy there. */
+#define CLACT_SD_C0 (float16)(-9.913372397e-01f, -1.047533989e+00f, -1.059323311e+00f, -1.056343079e+00f, \
+                   -1.046600461e+00f, -1.035791755e+00f, -1.028607965e+00f, -1.023751855e+00f,            \
+                   -1.018915176e+00f, -1.014873981e+00f, -1.012255549e+00f, -1.010421038e+00f,            \
+                   -4.697934389e-01f, -6.305360198e-01f, -7.748593688e-01f, -8.869714141e-01f)
+#define CLACT_SD_C1 (float16)(-9.539305419e-02f, -2.681959793e-02f, -1.452365890e-03f, 5.711794831e-03f, \
+                   6.396945100e-03f, 4.395664204e-03f, 2.910105046e-03f, 2.021906897e-03f,               \
+                   1.284645987e-03f, 7.944831159e-04f, 5.393796018e-04f, 3.899843141e-04f,               \
+                   -3.215470016e-01f, -3.125334680e-01f, -2.593856156e-01f, -1.883622706e-01f)
+#define CLACT_SD_C2 (float16)(5.010529235e-02f, 2.086805925e-02f, 6.645829882e-03f, 1.453475095e-03f, \
+                   -4.071702424e-04f, -4.654301447e-04f, -2.849465818e-04f, -1.704107708e-04f,        \
+                   -8.718984463e-05f, -4.246874960e-05f, -2.372242307e-05f, -1.453581353e-05f,        \
+                   -1.814117096e-02f, 3.466875851e-02f, 6.681032479e-02f, 7.123010606e-02f)
+#define CLACT_SD_C3 (float16)(-1.157912891e-02f, -7.112157997e-03f, -2.828062978e-03f, -9.328714223e-04f, \
+                   -1.117354841e-04f, 3.107499288e-05f, 2.500161827e-05f, 1.393264756e-05f,               \
+                   5.887714906e-06f, 2.265818011e-06f, 1.044686314e-06f, 5.461070600e-07f,                \
+                   3.637430444e-02f, 3.055284917e-02f, 1.161109563e-02f, -4.312336911e-03f)
+#define CLACT_SD_C4 (float16)(-4.722552330e-05f, 1.370689948e-03f, 7.327001658e-04f, 2.803099633e-04f, \
+                   5.498483006e-05f, 2.193251703e-06f, -1.460131443e-06f, -1.101096927e-06f,           \
+                   -3.932881327e-07f, -1.157041822e-07f, -4.955393607e-08f, -3.208315746e-08f,         \
+                   2.615495585e-03f, -7.534486707e-03f, -9.679896757e-03f, -5.689339712e-03f)
+#define CLACT_SD_C5 (float16)(8.867674624e-04f, -7.409317914e-05f, -1.250910427e-04f, -5.812589370e-05f, \
+                   -1.308123592e-05f, -1.249631623e-06f, 2.400508459e-09f, 6.543647402e-08f,             \
+                   2.585985115e-08f, 6.548244169e-09f, 2.053105241e-09f, 7.809706770e-10f,               \
+                   -4.606558476e-03f, -2.782694995e-03f, 8.019231027e-04f, 1.973408973e-03f)
+#define CLACT_SILU_RS_HI 1.278464556e+00f
+#define CLACT_SILU_RS_LO -1.297928254e-08f
+CLACT_INLINE realv clact_silu_dtail(realv a)
+{
+    const realv ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a;
+    intv i;
+    const realv t = clact_piece16(ak, 0.5f, &i);
+#define CLACT_SD_L(k, i) clact_perm(CLACT_SD_C##k, i)
+    const realv v = CLACT_HORNER5(CLACT_SD_L, i, t);
+    const realv d = (ak - CLACT_SILU_RS_HI) - CLACT_SILU_RS_LO;
+    const realv n = a > 29.5f ? 1 - ae : d * v;
+    realv em;
+    const realv kf = clact_exp_kf(-ae, CLACT_K(-0.0f), &em);
+    return clact_scale1p(n, em, kf);
+}
+#endif
 #if CLACT_H16
 /* SILU_B: [-32.4627, 12.5], s = 0.670000017, pieces -22..9 (index k + 22); worst 0.503 ulp, 23 of 120333 results not correctly rounded */
 #define CLACT_H16_SILU_B_XLO -3.246268463e+01f
@@ -907,6 +957,9 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
 #else
     return g;
 #endif
+#elif CLACT_HAVE_SCALEF
+    const realv g = clact_silu_dtail(fabs(x));
+    return x < 0 ? g : 1 - g;
 #else
     const realv xc = clact_clamp(x, -CLACT_XBIG, CLACT_XBIG);
     realv em;

@@ -37,8 +37,13 @@ static int vec_ok(unsigned v, int dtype, cl_device_type type)
  * the formulas, not memory, set the speed: on PoCL (2-core Zen 5) at full
  * size, float32 relu, elu, silu, sigmoid and tanh (and the copy) moved 5-20%
  * fewer bytes per second at 64 than at 16, while gelu, gelu_tanh, mish and
- * softplus gained 10-30%. So float32 ops other than those four stay at 16
- * (the copy, built with relu's program, too). The 16-bit kernels do twice
+ * softplus gained 10-30%. So float32 ops other than those four and silu
+ * stay at 16 (the copy, built with relu's program, too). silu's
+ * derivative is a table and an exponential at 64 (with vscalefps, which
+ * comes with the width, clact_ops.cl): in cache (n = 2^21, medians of 5,
+ * interleaved) 67 GB/s at 16, 80 at 64 with the former formula, 94 with
+ * the table; at full size beside the slow copy the same fraction
+ * (0.91-1.03 either way, runs apart). The 16-bit kernels do twice
  * the work per byte and gain from the table's width throughout. */
 clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype t)
 {
@@ -46,7 +51,7 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
     /* prelu and crelu: vectors per work-item (their channel or block is
      * found once per work-item, elementwise.cl) */
     l.ch_wpt = (ctx->type & CL_DEVICE_TYPE_CPU) ? 4u : 1u;
-    const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS;
+    const int heavy = op == CLACT_OP_GELU || op == CLACT_OP_GELU_TANH || op == CLACT_OP_MISH || op == CLACT_OP_SOFTPLUS || op == CLACT_OP_SILU;
     /* prelu finds the channel of a work-item's first element by two
      * divisions (elementwise.cl) and then moves CLACT_CH_WPT vectors: on
      * the Xeon its float32 forward ran at 0.94 of copy with 16-element
@@ -121,8 +126,9 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * (n = 2^20, medians of 3, interleaved) the 16-bit formulas with a
      * division ran 3-14% faster with them, float32 gelu, gelu_tanh and
      * mish (64 elements per work-item) 4-7%, while sigmoid, tanh and silu,
-     * one vector per work-item in float32, ran 0-7% slower: the estimate
-     * and its Newton step are a longer chain than the division. */
+     * one vector per work-item in float32 (silu then), ran 0-7% slower:
+     * the estimate and its Newton step are a longer chain than the
+     * division. */
     l.rcp14 = l.vec >= 32 ? ctx->rcp14 : 0;
     /* per-lane polynomial tables (vpermps) where they replace a division
      * or an exponential outright (float32 tanh's forward, one vector per

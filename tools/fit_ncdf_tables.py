@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Fit the per-piece polynomial tables of float32 gelu's tails and tanh
 (kernels/clact_math.cl, CLACT_NCDF_C*, CLACT_GD_C* and CLACT_TANH_C*), of
-softplus', mish's and gelu_tanh's derivative (kernels/clact_ops.cl,
-CLACT_SP_C*, CLACT_MISH_M*, CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*) and
+softplus', mish's, gelu_tanh's and silu's derivative (kernels/clact_ops.cl,
+CLACT_SP_C*, CLACT_MISH_M*, CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*,
+CLACT_SD_C*) and
 print them as C defines, in
 the order of the kernels' lookup index (a 32-entry table is two of them:
 the x >= 0 half first, the x < 0 half second).
@@ -15,6 +16,8 @@ the x >= 0 half first, the x < 0 half second).
   with E = e^-w, w = a (A + B a^2) (gelu_tanh's v at |x|), w' its derivative:
   P(a) = (a w' - 1 - E)/(1 + E)^2               gelu_tanh', x >= 0: 1 + P(x) e^-w
   V(a) = (1 + E - a w')/(1 + E)^2/(a - RT)      gelu_tanh', x < 0:  (|x| - RT) V(|x|) e^-w
+  V(a) = (1 + e - a)/(1 + e)^2/(a - RS), e = e^-a
+                                                silu', x < 0:  (|x| - RS) V(|x|) e^-|x|, |x| <= 29.5
   T(a) = tanh(a)/min(a, 1)                      tanh:          tanh(|x|) = min(|x|, 1) T(|x|), |x| <= 9.1
 
 [0, 15) (softplus, mish: [0, 30)) is cut at the bits of b = a + 1
@@ -89,6 +92,16 @@ def V(a):
     if abs(a - RT) < mp.mpf("1e-15"):
         a = RT + mp.mpf("1e-15")
     return (1 + GT_E(a) - GT_AW(a)) / (1 + GT_E(a)) ** 2 / (a - RT)
+
+
+RS = mp.findroot(lambda a: 1 + mp.exp(-a) - a, 1.28)
+
+
+def SV(a):
+    if abs(a - RS) < mp.mpf("1e-15"):
+        a = RS + mp.mpf("1e-15")
+    e = mp.exp(-a)
+    return (1 + e - a) / (1 + e) ** 2 / (a - RS)
 
 
 def TH(a):  # tanh(a)/min(a, 1)
@@ -177,6 +190,7 @@ if __name__ == "__main__":
               ("CLACT_GTP_C", P, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True,
                                      "w": lambda a: max(GT_E(a) / (1 + GT_E(a) * P(a)), mp.mpf(2) ** -40)}),
               ("CLACT_GTV_C", V, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True}),
+              ("CLACT_SD_C", SV, 5, dict(wide, seq=True)),
               ("CLACT_TANH_C", TH, 6, {"amax": 9.1, "nodes": 40, "checks": 800, "seq": True}))
     for name, f, deg, kw in tables:
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
@@ -184,5 +198,7 @@ if __name__ == "__main__":
         table, worst = fit(f, deg, **kw)
         print("/* %s: degree %d, worst relative error 2^%.2f */" % (name, deg, np.log2(worst)))
         print(defines(name, table, deg))
+        if name == "CLACT_SD_C":
+            print("/* RS = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RS, 20), f32(RS), f32(RS - mp.mpf(float(f32(RS))))))
         if name == "CLACT_GTV_C":
             print("/* RT = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RT, 20), f32(RT), f32(RT - mp.mpf(float(f32(RT))))))
