@@ -1093,6 +1093,77 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 #endif
 }
 #endif
+#if CLACT_HAVE_SCALEF && !CLACT_LOWP
+/* mish' on AVX-512, as gelu_tanh's derivative, with a = |x|, e = e^-a:
+ *   x >= 0: 1 + e P(a),  P = (mish'(a) - 1) e^a          -> 0.6 at 0, to 0
+ *   x < 0:  (a - RM) V(a) e, V = mish'(-a) e^a/(a - RM)  RM = 1.1924 its root
+ * P and V from one 32-entry table of degree-6 polynomials (vpermi2ps,
+ * the sign bit of x picks; pieces of [0, 30) as softplus'; P within
+ * 2^-24.9 of the result's relative error, V within 2^-23.1; degree 5
+ * left 2^-21.6 near 0; tools/fit_ncdf_tables.py). a - RM, with RM in two
+ * pieces, keeps the relative accuracy about the root. Beyond 29.5
+ * (a - RM) V is 1 - a to within 2^-38 and e P below 2^-80; the
+ * exponential's argument and 1 - a are clamped at 115 (e^-115 is 0 in
+ * float). No division, and no polynomial about the root. */
+#define CLACT_MISH_DP0 (float16)(5.010601878e-01f, 3.291452229e-01f, 1.716666520e-01f, 8.070565760e-02f, \
+                   2.364251204e-02f, 4.194348119e-03f, 7.014350267e-04f, 1.130155433e-04f,               \
+                   6.975334600e-06f, 1.607195230e-07f, 3.547396599e-09f, 7.603027929e-11f,               \
+                   -3.156485558e-01f, -3.014956601e-02f, 2.808437943e-01f, 4.734251201e-01f)
+#define CLACT_MISH_DP1 (float16)(-1.082004905e-01f, -1.870566458e-01f, -1.227054223e-01f, -6.353383511e-02f, \
+                   -1.993848197e-02f, -3.699318739e-03f, -6.346000009e-04f, -1.039743947e-04f,               \
+                   -6.525007848e-06f, -1.524686724e-07f, -3.396224413e-09f, -7.326050183e-11f,               \
+                   4.321888983e-01f, 6.569673419e-01f, 5.342918038e-01f, 2.285965085e-01f)
+#define CLACT_MISH_DP2 (float16)(-1.288421601e-01f, 1.806002297e-02f, 3.540987521e-02f, 2.287290990e-02f, \
+                   8.093738928e-03f, 1.601557597e-03f, 2.838780056e-04f, 4.746851482e-05f,                \
+                   3.052050715e-06f, 7.251339440e-08f, 1.632407876e-09f, 3.547164298e-11f,                \
+                   3.603793979e-01f, 5.050459877e-02f, -2.607870400e-01f, -3.080107868e-01f)
+#define CLACT_MISH_DP3 (float16)(8.138912171e-02f, 1.992446370e-02f, -2.462452278e-03f, -4.490838852e-03f, \
+                   -2.060190309e-03f, -4.506686819e-04f, -8.343359514e-05f, -1.430718203e-05f,             \
+                   -9.352020243e-07f, -2.260457421e-08f, -5.143083182e-10f, -1.125677850e-11f,             \
+                   -1.081502661e-01f, -2.580980361e-01f, -1.238655895e-01f, 4.398627579e-02f)
+#define CLACT_MISH_DP4 (float16)(-1.358428877e-02f, -1.077604946e-02f, -1.921202638e-03f, 2.732521389e-04f, \
+                   3.505233617e-04f, 9.165883239e-05f, 1.803397208e-05f, 3.192774784e-06f,                  \
+                   2.038780877e-07f, 5.000096337e-09f, 1.147661896e-10f, 2.526690879e-12f,                  \
+                   -1.307736486e-01f, 3.760931548e-03f, 1.013357192e-01f, 5.384935439e-02f)
+#define CLACT_MISH_DP5 (float16)(-6.352663040e-03f, 2.540847054e-03f, 9.287261637e-04f, 1.406293013e-04f, \
+                   -3.265892155e-05f, -1.429632630e-05f, -3.130395726e-06f, -5.812513564e-07f,            \
+                   -4.314584245e-08f, -1.097502089e-09f, -2.572882532e-11f, -5.743089923e-13f,            \
+                   1.571861468e-02f, 6.693351269e-02f, 3.204386448e-03f, -2.783353813e-02f)
+#define CLACT_MISH_DP6 (float16)(4.370793235e-03f, -9.344967111e-05f, -2.342983062e-04f, -6.047825082e-05f, \
+                   -1.956127107e-06f, 1.681484491e-06f, 4.470418560e-07f, 8.877483992e-08f,                 \
+                   8.505135263e-09f, 2.253707776e-10f, 5.402343937e-12f, 1.222906596e-13f,                  \
+                   3.443145379e-02f, -7.373285946e-03f, -2.251995541e-02f, 3.030538501e-04f)
+#define CLACT_MISH_DW0 (float16)(-1.022470474e+00f, -1.044169903e+00f, -1.044746161e+00f, -1.039929152e+00f, \
+                   -1.032113910e+00f, -1.024512410e+00f, -1.019602776e+00f, -1.016294837e+00f,               \
+                   -1.012995362e+00f, -1.010231614e+00f, -1.008437157e+00f, -1.007178187e+00f,               \
+                   -5.992314219e-01f, -7.691562772e-01f, -8.910998106e-01f, -9.668260813e-01f)
+#define CLACT_MISH_DW1 (float16)(-4.349285364e-02f, -6.932087708e-03f, 3.457207466e-03f, 5.474803504e-03f, \
+                   4.666067660e-03f, 3.021018347e-03f, 1.982564339e-03f, 1.377835753e-03f,                 \
+                   8.775052847e-04f, 5.440121167e-04f, 3.699282533e-04f, 2.677692391e-04f,                 \
+                   -3.759241402e-01f, -2.950458825e-01f, -1.940209717e-01f, -1.136649922e-01f)
+#define CLACT_MISH_DW2 (float16)(3.082391620e-02f, 9.416854940e-03f, 2.307195449e-03f, 1.507355482e-04f, \
+                   -4.504992394e-04f, -3.354648652e-04f, -1.951322483e-04f, -1.160557003e-04f,           \
+                   -5.917579620e-05f, -2.885983486e-05f, -1.623534263e-05f, -1.009654170e-05f,           \
+                   4.876806960e-02f, 1.011078432e-01f, 9.411183000e-02f, 6.581657380e-02f)
+#define CLACT_MISH_DW3 (float16)(-1.137520373e-02f, -3.972323611e-03f, -1.251266687e-03f, -3.511448740e-04f, \
+                   -1.393087769e-05f, 2.850628698e-05f, 1.774604243e-05f, 9.494371625e-06f,                  \
+                   3.981903774e-06f, 1.537419507e-06f, 7.111089531e-07f, 3.725850206e-07f,                   \
+                   5.789389461e-02f, 1.154044364e-02f, -1.583538018e-02f, -1.926383190e-02f)
+#define CLACT_MISH_DW4 (float16)(2.664074535e-03f, 1.120623667e-03f, 3.721594985e-04f, 1.293992536e-04f, \
+                   1.941930714e-05f, -8.832921594e-07f, -9.063388120e-07f, -4.622358496e-09f,            \
+                   -2.818495091e-07f, -1.135158314e-07f, -2.335150917e-08f, 3.950783878e-08f,            \
+                   -1.945238188e-02f, -2.118247375e-02f, -6.435337011e-03f, 1.582996803e-03f)
+#define CLACT_MISH_DW5 (float16)(-2.640928433e-04f, -2.326875838e-04f, -8.419227379e-05f, -2.830416270e-05f, \
+                   -5.478338608e-06f, -4.053521252e-07f, 5.648783841e-08f, 5.049117036e-08f,                 \
+                   1.767187996e-08f, 4.416451649e-09f, 1.384414250e-09f, 5.248442236e-10f,                   \
+                   -8.269182406e-03f, 4.909616895e-03f, 4.997247830e-03f, 1.541733276e-03f)
+#define CLACT_MISH_DW6 (float16)(-6.836875400e-05f, 9.669687643e-06f, 2.025585673e-05f, -1.416512350e-05f, \
+                   6.676426665e-07f, 2.178454110e-07f, -2.447289944e-07f, -4.160757499e-07f,               \
+                   1.256944437e-09f, 4.266767384e-09f, -1.166493013e-09f, -7.566131721e-09f,               \
+                   4.939462524e-03f, 2.915227320e-03f, -1.067940495e-03f, -1.601599506e-03f)
+#define CLACT_MISH_RM_HI 1.192431211e+00f
+#define CLACT_MISH_RM_LO 3.043937546e-09f
+#endif
 /* mish' = n/(n+2) + 4 x E (E+1)/(n+2)^2
  *       = (1 - 2/(n+2)) + 4 x E (E+1)/(n+2)^2                 (x > 0)
  *       = E (4 (1 + x) + E (6 + 4x + E (4 + E)))/(n+2)^2      (x <= 0)
@@ -1212,24 +1283,28 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
 #else
     return n;
 #endif
+#elif CLACT_HAVE_SCALEF
+    const realv a = fabs(x), ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a; /* NaN passes */
+    const intv neg = CLACT_ASI(x) >> 31; /* -0 too: V's side gives 0.6 there */
+    intv i;
+    const realv t = clact_piece32(ak, 0.5f, neg, &i);
+#define CLACT_MISH_D_L(k, i) clact_perm2(CLACT_MISH_DP##k, CLACT_MISH_DW##k, i)
+    const realv k = CLACT_HORNER6(CLACT_MISH_D_L, i, t);
+    const realv dk = ((ak - CLACT_MISH_RM_HI) - CLACT_MISH_RM_LO) * k; /* exact near RM */
+    const realv v = neg ? (a > 29.5f ? 1 - ae : dk) : k;
+    realv em;
+    const realv kf = clact_exp_kf(-ae, CLACT_K(-0.0f), &em);
+    const realv z = clact_scale1p(v, em, kf); /* e (a - RM) V or e P, scaled last */
+    return neg ? z : 1 + z;
 #else
     realv em;
-#if CLACT_HAVE_SCALEF
-    const realv kf = clact_exp_kf(xc, CLACT_K(-0.0f), &em);
-    const realv E = clact_scalef(em + 1, kf);
-#else
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
     const realv E = fma(sc, em, sc) * CLACT_EXPB_INV;
-#endif
     const realv u = E + 2, n2 = fma(E, u, CLACT_K(2));
     const realv r = clact_rcpn(n2), r2 = r * r;
     const realv p = fma(4 * xc * E, (E + 1) * r2, 1 - 2 * r);
     const realv br = fma(E, (6 + 4 * xc) + E * (4 + E), 4 * (1 + xc));
-#if CLACT_HAVE_SCALEF
-    const realv n = clact_scale1p(br * r2, em, kf);
-#else
     const realv n = clact_unscale(sc * br * r2, em);
-#endif
     const realv d = (x - CLACT_MISH_R_HI) - CLACT_MISH_R_LO;
     const realv nr = clact_mish_root(d);
     const realv v0 = x > 0 ? p : n;

@@ -104,6 +104,25 @@ def SV(a):
     return (1 + e - a) / (1 + e) ** 2 / (a - RS)
 
 
+def MISHD(x):  # mish'(x)
+    E = mp.exp(x)
+    n2 = E * (E + 2) + 2
+    return (n2 - 2) / n2 + 4 * x * E * (E + 1) / n2 ** 2
+
+
+RM = mp.findroot(lambda a: 4 * (1 - a) + mp.exp(-a) * (6 - 4 * a + mp.exp(-a) * (4 + mp.exp(-a))), 1.19)
+
+
+def MDP(a):
+    return (MISHD(a) - 1) * mp.exp(a)
+
+
+def MDW(a):
+    if abs(a - RM) < mp.mpf("1e-15"):
+        a = RM + mp.mpf("1e-15")
+    return MISHD(-a) * mp.exp(a) / (a - RM)
+
+
 def TH(a):  # tanh(a)/min(a, 1)
     return mp.tanh(a) / min(a, 1) if a > 0 else mp.mpf(1)
 
@@ -191,6 +210,8 @@ if __name__ == "__main__":
                                      "w": lambda a: max(GT_E(a) / (1 + GT_E(a) * P(a)), mp.mpf(2) ** -40)}),
               ("CLACT_GTV_C", V, 5, {"amax": 14.99, "nodes": 40, "checks": 600, "seq": True}),
               ("CLACT_SD_C", SV, 5, dict(wide, seq=True)),
+              ("CLACT_MISH_DP", MDP, 6, dict(wide, seq=True, w=lambda a: mp.exp(-a) / (1 + mp.exp(-a) * MDP(a)))),
+              ("CLACT_MISH_DW", MDW, 6, dict(wide, seq=True)),
               ("CLACT_TANH_C", TH, 6, {"amax": 9.1, "nodes": 40, "checks": 800, "seq": True}))
     for name, f, deg, kw in tables:
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
@@ -198,6 +219,8 @@ if __name__ == "__main__":
         table, worst = fit(f, deg, **kw)
         print("/* %s: degree %d, worst relative error 2^%.2f */" % (name, deg, np.log2(worst)))
         print(defines(name, table, deg))
+        if name == "CLACT_MISH_DW":
+            print("/* RM = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RM, 20), f32(RM), f32(RM - mp.mpf(float(f32(RM))))))
         if name == "CLACT_SD_C":
             print("/* RS = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RS, 20), f32(RS), f32(RS - mp.mpf(float(f32(RS))))))
         if name == "CLACT_GTV_C":
