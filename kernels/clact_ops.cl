@@ -44,9 +44,9 @@
 /* NaN-propagating zero / one for the derivative of piecewise ops */
 #define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (realv)(v))
 
-/* v e^x for x in [CLACT_EXPB_MIN, CLACT_EXPB_MAX] (caller clamps): the
- * factor v is applied before the scaling, so the result is right
- * wherever it is normal, whatever v is */
+/* v e^x for x in [CLACT_EXPB_MIN, CLACT_EXPB_MAX] (caller clamps; with
+ * vscalefps [-175, 100]): the factor v is applied before the scaling, so
+ * the result is right wherever it is normal, whatever v is */
 CLACT_INLINE realv clact_mul_exp(realv v, realv x)
 {
 #if CLACT_HAVE_SCALEF
@@ -850,10 +850,7 @@ CLACT_INLINE realv clact_silu_dtail(realv a)
 #define CLACT_SD_L(k, i) clact_perm(CLACT_SD_C##k, i)
     const realv v = CLACT_HORNER5(CLACT_SD_L, i, t);
     const realv d = (ak - CLACT_SILU_RS_HI) - CLACT_SILU_RS_LO;
-    const realv n = a > 29.5f ? 1 - ae : d * v;
-    realv em;
-    const realv kf = clact_exp_kf(-ae, CLACT_K(-0.0f), &em);
-    return clact_scale1p(n, em, kf);
+    return clact_mul_exp(a > 29.5f ? 1 - ae : d * v, -ae);
 }
 #endif
 #if CLACT_H16
@@ -1291,10 +1288,7 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
 #define CLACT_MISH_D_L(k, i) clact_perm2(CLACT_MISH_DP##k, CLACT_MISH_DW##k, i)
     const realv k = CLACT_HORNER6(CLACT_MISH_D_L, i, t);
     const realv dk = ((ak - CLACT_MISH_RM_HI) - CLACT_MISH_RM_LO) * k; /* exact near RM */
-    const realv v = neg ? (a > 29.5f ? 1 - ae : dk) : k;
-    realv em;
-    const realv kf = clact_exp_kf(-ae, CLACT_K(-0.0f), &em);
-    const realv z = clact_scale1p(v, em, kf); /* e (a - RM) V or e P, scaled last */
+    const realv z = clact_mul_exp(neg ? (a > 29.5f ? 1 - ae : dk) : k, -ae); /* e (a - RM) V or e P */
     return neg ? z : 1 + z;
 #else
     realv em;
@@ -1369,10 +1363,7 @@ CLACT_INLINE realv clact_softplus_tail(realv a)
     intv i;
     const realv t = clact_piece16(ak, 0.5f, &i);
 #define CLACT_SP_L(k, i) clact_perm(CLACT_SP_C##k, i)
-    const realv k = CLACT_HORNER5(CLACT_SP_L, i, t);
-    realv em;
-    const realv kf = clact_exp_kf(-ae, CLACT_K(-0.0f), &em);
-    return clact_scale1p(k, em, kf);
+    return clact_mul_exp(CLACT_HORNER5(CLACT_SP_L, i, t), -ae);
 }
 #endif
 #if CLACT_H16
