@@ -1093,13 +1093,13 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 #if CLACT_HAVE_SCALEF && !CLACT_LOWP
 /* mish' on AVX-512, as gelu_tanh's derivative, with a = |x|, e = e^-a:
  *   x >= 0: 1 + e P(a),  P = (mish'(a) - 1) e^a          -> 0.6 at 0, to 0
- *   x < 0:  (a - RM) V(a) e, V = mish'(-a) e^a/(a - RM)  RM = 1.1924 its root
- * P and V from one 32-entry table of degree-6 polynomials (vpermi2ps,
+ *   x < 0:  (a - RM) W(a) e, W = mish'(-a) e^a/(a - RM)  RM = 1.1924 its root
+ * P and W from one 32-entry table of degree-6 polynomials (vpermi2ps,
  * the sign bit of x picks; pieces of [0, 30) as softplus'; P within
- * 2^-24.9 of the result's relative error, V within 2^-23.1; degree 5
+ * 2^-24.9 of the result's relative error, W within 2^-23.1; degree 5
  * left 2^-21.6 near 0; tools/fit_ncdf_tables.py). a - RM, with RM in two
  * pieces, keeps the relative accuracy about the root. Beyond 29.5
- * (a - RM) V is 1 - a to within 2^-38 and e P below 2^-80; the
+ * (a - RM) W is 1 - a to within 2^-40 and e P below 2^-78; the
  * exponential's argument and 1 - a are clamped at 115 (e^-115 is 0 in
  * float). No division, and no polynomial about the root. */
 #define CLACT_MISH_DP0 (float16)(5.010601878e-01f, 3.291452229e-01f, 1.716666520e-01f, 8.070565760e-02f, \
@@ -1282,13 +1282,13 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
 #endif
 #elif CLACT_HAVE_SCALEF
     const realv a = fabs(x), ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a; /* NaN passes */
-    const intv neg = CLACT_ASI(x) >> 31; /* -0 too: V's side gives 0.6 there */
+    const intv neg = CLACT_ASI(x) >> 31; /* -0 too: W's side gives 0.6 there */
     intv i;
     const realv t = clact_piece32(ak, 0.5f, neg, &i);
 #define CLACT_MISH_D_L(k, i) clact_perm2(CLACT_MISH_DP##k, CLACT_MISH_DW##k, i)
     const realv k = CLACT_HORNER6(CLACT_MISH_D_L, i, t);
     const realv dk = ((ak - CLACT_MISH_RM_HI) - CLACT_MISH_RM_LO) * k; /* exact near RM */
-    const realv z = clact_mul_exp(neg ? (a > 29.5f ? 1 - ae : dk) : k, -ae); /* e (a - RM) V or e P */
+    const realv z = clact_mul_exp(neg ? (a > 29.5f ? 1 - ae : dk) : k, -ae); /* e (a - RM) W or e P */
     return neg ? z : 1 + z;
 #else
     realv em;

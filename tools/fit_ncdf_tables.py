@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Fit the per-piece polynomial tables of float32 gelu's tails and tanh
 (kernels/clact_math.cl, CLACT_NCDF_C*, CLACT_GD_C* and CLACT_TANH_C*), of
-softplus', mish's, gelu_tanh's and silu's derivative (kernels/clact_ops.cl,
-CLACT_SP_C*, CLACT_MISH_M*, CLACT_MISH_Q*, CLACT_GTP_C*, CLACT_GTV_C*,
-CLACT_SD_C*) and
+softplus', mish's and the derivatives of gelu_tanh, silu and mish
+(kernels/clact_ops.cl, CLACT_SP_C*, CLACT_MISH_M*, CLACT_MISH_Q*,
+CLACT_GTP_C*, CLACT_GTV_C*, CLACT_SD_C*, CLACT_MISH_DP*, CLACT_MISH_DW*) and
 print them as C defines, in
 the order of the kernels' lookup index (a 32-entry table is two of them:
 the x >= 0 half first, the x < 0 half second).
@@ -18,9 +18,11 @@ the x >= 0 half first, the x < 0 half second).
   V(a) = (1 + E - a w')/(1 + E)^2/(a - RT)      gelu_tanh', x < 0:  (|x| - RT) V(|x|) e^-w
   V(a) = (1 + e - a)/(1 + e)^2/(a - RS), e = e^-a
                                                 silu', x < 0:  (|x| - RS) V(|x|) e^-|x|, |x| <= 29.5
+  P(a) = (mish'(a) - 1) e^a                     mish', x >= 0: 1 + P(x) e^-x
+  W(a) = mish'(-a) e^a/(a - RM)                 mish', x < 0:  (|x| - RM) W(|x|) e^-|x|, |x| <= 29.5
   T(a) = tanh(a)/min(a, 1)                      tanh:          tanh(|x|) = min(|x|, 1) T(|x|), |x| <= 9.1
 
-[0, 15) (softplus, mish: [0, 30)) is cut at the bits of b = a + 1
+[0, 15) (softplus, mish, silu', mish': [0, 30)) is cut at the bits of b = a + 1
 (b = a/2 + 1): exponent and two leading mantissa bits, 16 pieces. On each piece the
 polynomial is in t = a - m, m the piece's midpoint; a least-squares fit of
 the result's relative error on Chebyshev nodes (and the ends),
