@@ -40,6 +40,11 @@
 /* |x| beyond which e^-|x| is 0 in the working precision (with margin):
  * arguments are clamped to it so that inf * 0 never happens. */
 #define CLACT_XBIG CLACT_R(200.0f, 1500.0)
+/* float32 on AVX-512: the tables of polynomials on [0, 30) (softplus',
+ * mish's, silu's and mish's derivatives) take |x| clamped at TAB_AMAX,
+ * the e^-|x| beside them at ENX_AMAX (e^-115 is 0 in float) */
+#define CLACT_TAB_AMAX 29.5f
+#define CLACT_ENX_AMAX 115.0f
 
 /* NaN-propagating zero / one for the derivative of piecewise ops */
 #define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (realv)(v))
@@ -844,13 +849,13 @@ CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
 #define CLACT_SILU_RS_LO -1.297928254e-08f
 CLACT_INLINE realv clact_silu_dtail(realv a)
 {
-    const realv ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a;
+    const realv ak = a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a, ae = a > CLACT_ENX_AMAX ? CLACT_ENX_AMAX : a;
     intv i;
     const realv t = clact_piece16(ak, 0.5f, &i);
 #define CLACT_SD_L(k, i) clact_perm(CLACT_SD_C##k, i)
     const realv v = CLACT_HORNER5(CLACT_SD_L, i, t);
     const realv d = (ak - CLACT_SILU_RS_HI) - CLACT_SILU_RS_LO;
-    return clact_mul_exp(a > 29.5f ? 1 - ae : d * v, -ae);
+    return clact_mul_exp(a > CLACT_TAB_AMAX ? 1 - ae : d * v, -ae);
 }
 #endif
 #if CLACT_H16
@@ -1043,8 +1048,8 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
                    6.422916777e-04f, -2.755040536e-03f, -1.816091477e-03f, -4.807040968e-04f)
 CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
 {
-    const realv xc = clact_clamp(x, -115.0f, 115.0f), a = fabs(xc);
-    const realv ak = a > 29.5f ? 29.5f : a;
+    const realv xc = clact_clamp(x, -CLACT_ENX_AMAX, CLACT_ENX_AMAX), a = fabs(xc);
+    const realv ak = a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a;
     const intv neg = CLACT_ASI(x) >> 31; /* x's sign bit: M's side */
     intv i;
     const realv t = clact_piece32(ak, 0.5f, neg, &i);
@@ -1261,6 +1266,16 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
     const realv w = CLACT_H32_W(MISH_B, x, &i);
 #define CLACT_H16_MISH_B_L(k, i) CLACT_H32_C(MISH_B, k, i)
     return CLACT_HORNER8(CLACT_H16_MISH_B_L, i, w);
+#elif CLACT_HAVE_SCALEF && !CLACT_LOWP
+    const realv a = fabs(x), ak = a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a, ae = a > CLACT_ENX_AMAX ? CLACT_ENX_AMAX : a; /* NaN passes */
+    const intv neg = CLACT_ASI(x) >> 31; /* -0 too: W's side gives 0.6 there */
+    intv i;
+    const realv t = clact_piece32(ak, 0.5f, neg, &i);
+#define CLACT_MISH_D_L(k, i) clact_perm2(CLACT_MISH_DP##k, CLACT_MISH_DW##k, i)
+    const realv k = CLACT_HORNER6(CLACT_MISH_D_L, i, t);
+    const realv dk = ((ak - CLACT_MISH_RM_HI) - CLACT_MISH_RM_LO) * k; /* exact near RM */
+    const realv z = clact_mul_exp(neg ? (a > CLACT_TAB_AMAX ? 1 - ae : dk) : k, -ae); /* e (a - RM) W or e P */
+    return neg ? z : 1 + z;
 #else
     const realv xc = clact_clamp(x, CLACT_EXPB_MIN, CLACT_MISH_XCAP);
 #if CLACT_LOWP
@@ -1280,16 +1295,6 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
 #else
     return n;
 #endif
-#elif CLACT_HAVE_SCALEF
-    const realv a = fabs(x), ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a; /* NaN passes */
-    const intv neg = CLACT_ASI(x) >> 31; /* -0 too: W's side gives 0.6 there */
-    intv i;
-    const realv t = clact_piece32(ak, 0.5f, neg, &i);
-#define CLACT_MISH_D_L(k, i) clact_perm2(CLACT_MISH_DP##k, CLACT_MISH_DW##k, i)
-    const realv k = CLACT_HORNER6(CLACT_MISH_D_L, i, t);
-    const realv dk = ((ak - CLACT_MISH_RM_HI) - CLACT_MISH_RM_LO) * k; /* exact near RM */
-    const realv z = clact_mul_exp(neg ? (a > 29.5f ? 1 - ae : dk) : k, -ae); /* e (a - RM) W or e P */
-    return neg ? z : 1 + z;
 #else
     realv em;
     const realv sc = clact_expb2(xc, CLACT_K(-0.0f), &em);
@@ -1359,7 +1364,7 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
                    1.645695302e-04f, -4.852690618e-04f, -5.949768238e-04f, -3.632518928e-04f)
 CLACT_INLINE realv clact_softplus_tail(realv a)
 {
-    const realv ak = a > 29.5f ? 29.5f : a, ae = a > 115.0f ? 115.0f : a;
+    const realv ak = a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a, ae = a > CLACT_ENX_AMAX ? CLACT_ENX_AMAX : a;
     intv i;
     const realv t = clact_piece16(ak, 0.5f, &i);
 #define CLACT_SP_L(k, i) clact_perm(CLACT_SP_C##k, i)
