@@ -116,8 +116,8 @@ kernel void clact_copy(const global store_t *x, ulong x_off, global store_t *y, 
  * the compiler may not move a division that could trap out of the loop).
  * Against i (1/d) in double, with two conversions between integer and
  * floating point and a correction either way: float16 prelu's forward,
- * whose work-items find their channel by two of these, went 67 -> 104
- * GB/s in cache (n = 2^21, medians of 3; bfloat16 110 -> 137).
+ * whose work-items find their channel by two of these, went 69 -> 115
+ * GB/s in cache (n = 2^21, medians of 3; bfloat16 123 -> 152).
  * GPUs: 32-bit division when it fits (several times cheaper than 64-bit). */
 typedef struct {
     size_t d;
