@@ -128,7 +128,7 @@ inline clact_div clact_div_make(size_t d)
     clact_div v;
     v.d = d;
 #if CLACT_CPU
-    v.m = (ulong)-1 / (ulong)d;
+    v.m = (ulong)-1 / (ulong)max(d, (size_t)1); /* d = 0 (no positions): no trap */
 #else
     v.m = 0;
 #endif
@@ -190,8 +190,9 @@ inline void clact_split(size_t i, clact_div inner, clact_div C, size_t *r, size_
 
 /* one vector at i (i < n), any position */
 inline void clact_prelu_fwd_vec(const global store_t *x, global store_t *y, size_t n, const global store_t *w,
-                                size_t C, size_t inner, clact_div dc, clact_div di, size_t i)
+                                clact_div dc, clact_div di, size_t i)
 {
+    const size_t C = dc.d, inner = di.d;
     size_t r, c;
     clact_split(i, di, dc, &r, &c);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) { /* one channel: vector path */
@@ -220,13 +221,13 @@ kernel void clact_prelu_fwd(const global store_t *x, ulong x_off, global store_t
         }
         return;
     }
-    for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_prelu_fwd_vec(x, y, n, w, C, inner, dc, di, i);
+    for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC) clact_prelu_fwd_vec(x, y, n, w, dc, di, i);
 }
 
 inline void clact_prelu_bwd_vec(const global store_t *x, const global store_t *dy, global store_t *dx, size_t n,
-                                const global store_t *w, size_t C, size_t inner, clact_div dc, clact_div di,
-                                size_t i)
+                                const global store_t *w, clact_div dc, clact_div di, size_t i)
 {
+    const size_t C = dc.d, inner = di.d;
     size_t r, c;
     clact_split(i, di, dc, &r, &c);
     if (i + CLACT_VEC <= n && r + CLACT_VEC <= inner) {
@@ -257,7 +258,7 @@ kernel void clact_prelu_bwd(const global store_t *x, ulong x_off, const global s
         return;
     }
     for (size_t i = i0; i < i0 + CLACT_CH_SPAN && i < n; i += CLACT_VEC)
-        clact_prelu_bwd_vec(x, dy, dx, n, w, C, inner, dc, di, i);
+        clact_prelu_bwd_vec(x, dy, dx, n, w, dc, di, i);
 }
 
 /* Weight gradient, pass 1: work-group g handles channel g / P, chunk g % P

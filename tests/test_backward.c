@@ -722,22 +722,26 @@ START_TEST(test_prelu_dweight_optional_and_empty)
         const double want = x[i] > 0 ? dy[i] : dy[i] * w[i % 3];
         ck_assert_msg(dx[i] == want, "dx[%d] = %g, want %g", i, dx[i], want);
     }
-    /* empty: shape [0, 3] */
-    const size_t zshape[2] = {0, 3};
-    clact_tensor z = tu_tensor(CLACT_F32, 2, zshape);
+    /* empty: shape [0, 3] (no outer blocks) and [2, 3, 0] (channels of
+     * no positions: the kernels' index divisor is 0) */
+    const size_t zshapes[2][3] = {{0, 3, 0}, {2, 3, 0}};
     cl_mem bx = tu_buffer_n(CLACT_F32, 1), bdy = tu_buffer_n(CLACT_F32, 1), bdx = tu_buffer_n(CLACT_F32, 1);
     cl_mem bw = tu_upload(CLACT_F32, w, 3), bdw = tu_buffer_n(CLACT_F32, 3);
-    tu_fill_bytes(bdw, 12, 0x7f);
-    cl_event ev = NULL;
-    TU_ASSERT_OK(clact_backward(tu_ctx(), &a, &z, CLACT_FROM_X, bx, 0, bdy, 0, bdx, 0, bw, bdw, 0, NULL, &ev));
-    if (ev) {
-        TU_CL_OK(clWaitForEvents(1, &ev));
-        clReleaseEvent(ev);
+    for (int k = 0; k < 2; ++k) {
+        clact_tensor z = tu_tensor(CLACT_F32, k == 0 ? 2 : 3, zshapes[k]);
+        tu_fill_bytes(bdw, 12, 0x7f);
+        cl_event ev = NULL;
+        TU_ASSERT_OK(clact_backward(tu_ctx(), &a, &z, CLACT_FROM_X, bx, 0, bdy, 0, bdx, 0, bw, bdw, 0, NULL, &ev));
+        if (ev) {
+            TU_CL_OK(clWaitForEvents(1, &ev));
+            clReleaseEvent(ev);
+        }
+        tu_finish();
+        double dw[3];
+        tu_read(bdw, CLACT_F32, 0, dw, 3);
+        for (int c = 0; c < 3; ++c)
+            ck_assert_msg(dw[c] == 0, "empty tensor %d: dweight[%d] = %g, want 0", k, c, dw[c]);
     }
-    tu_finish();
-    double dw[3];
-    tu_read(bdw, CLACT_F32, 0, dw, 3);
-    for (int c = 0; c < 3; ++c) ck_assert_msg(dw[c] == 0, "empty tensor: dweight[%d] = %g, want 0", c, dw[c]);
     tu_release(bx);
     tu_release(bdy);
     tu_release(bdx);
