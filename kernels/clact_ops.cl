@@ -49,6 +49,14 @@
 /* NaN-propagating zero / one for the derivative of piecewise ops */
 #define CLACT_OR_NAN(x, v) (isnan(x) ? (x) : (realv)(v))
 
+/* a = |x| clamped at TAB_AMAX for those tables, *ae at ENX_AMAX for the
+ * e^-|x| beside them (NaN passes both) */
+CLACT_INLINE realv clact_tab_a(realv a, realv *ae)
+{
+    *ae = a > CLACT_ENX_AMAX ? CLACT_ENX_AMAX : a;
+    return a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a;
+}
+
 /* v e^x for x in [CLACT_EXPB_MIN, CLACT_EXPB_MAX] (caller clamps; with
  * vscalefps [-175, 100]): the factor v is applied before the scaling, so
  * the result is right wherever it is normal, whatever v is */
@@ -729,8 +737,6 @@ CLACT_INLINE realv clact_fwd_gelu_tanh(realv x, realv p0, realv p1)
                    -2.593265148e-03f, -2.891422191e-04f, 2.469446736e-05f, 2.181350828e-05f,           \
                    3.273140919e-06f, -5.316674674e-07f, -1.304105126e-06f, 1.056371502e-06f,           \
                    -1.587487757e-02f, -2.368934266e-02f, -2.459891513e-02f, -1.498589944e-02f)
-#define CLACT_GTB_R_HI 7.524614334e-01f /* RT = R_HI + R_LO */
-#define CLACT_GTB_R_LO -1.133962790e-08f
 #endif
 /* f' = s(v) + x s(v) s(-v) v'  with  x v' = x (A + 3 B x^2) = v + 2 B x^3:
  *    = r + (x v') e r^2                       (x >= 0), r = 1/(1+e)
@@ -772,7 +778,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
     const realv tt = clact_piece32(a, 1.0f, neg, &i);
 #define CLACT_GTPV_L(k, i) clact_perm2(CLACT_GTP_C##k, CLACT_GTV_C##k, i)
     const realv k = CLACT_HORNER5(CLACT_GTPV_L, i, tt);
-    const realv d = neg ? (a - CLACT_GTB_R_HI) - CLACT_GTB_R_LO : (realv)1; /* exact near RT */
+    const realv d = neg ? (a + CLACT_GELUT_R_HI) + CLACT_GELUT_R_LO : (realv)1; /* a - RT, exact near RT */
     const realv z = clact_scale1p(d * k, em, kf); /* E (a - RT) V or E P, scaled last */
     return neg ? z : 1 + z;
 #else
@@ -845,16 +851,15 @@ CLACT_INLINE realv clact_fwd_silu(realv x, realv p0, realv p1)
                    -1.308123592e-05f, -1.249631623e-06f, 2.400508459e-09f, 6.543647402e-08f,             \
                    2.585985115e-08f, 6.548244169e-09f, 2.053105241e-09f, 7.809706770e-10f,               \
                    -4.606558476e-03f, -2.782694995e-03f, 8.019231027e-04f, 1.973408973e-03f)
-#define CLACT_SILU_RS_HI 1.278464556e+00f
-#define CLACT_SILU_RS_LO -1.297928254e-08f
 CLACT_INLINE realv clact_silu_dtail(realv a)
 {
-    const realv ak = a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a, ae = a > CLACT_ENX_AMAX ? CLACT_ENX_AMAX : a;
+    realv ae;
+    const realv ak = clact_tab_a(a, &ae);
     intv i;
     const realv t = clact_piece16(ak, 0.5f, &i);
 #define CLACT_SD_L(k, i) clact_perm(CLACT_SD_C##k, i)
     const realv v = CLACT_HORNER5(CLACT_SD_L, i, t);
-    const realv d = (ak - CLACT_SILU_RS_HI) - CLACT_SILU_RS_LO;
+    const realv d = (ak + CLACT_SILU_R_HI) + CLACT_SILU_R_LO; /* a - RS, RS = -R */
     return clact_mul_exp(a > CLACT_TAB_AMAX ? 1 - ae : d * v, -ae);
 }
 #endif
@@ -1163,8 +1168,6 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
                    6.676426665e-07f, 2.178454110e-07f, -2.447289944e-07f, -4.160757499e-07f,               \
                    1.256944437e-09f, 4.266767384e-09f, -1.166493013e-09f, -7.566131721e-09f,               \
                    4.939462524e-03f, 2.915227320e-03f, -1.067940495e-03f, -1.601599506e-03f)
-#define CLACT_MISH_RM_HI 1.192431211e+00f
-#define CLACT_MISH_RM_LO 3.043937546e-09f
 #endif
 /* mish' = n/(n+2) + 4 x E (E+1)/(n+2)^2
  *       = (1 - 2/(n+2)) + 4 x E (E+1)/(n+2)^2                 (x > 0)
@@ -1267,13 +1270,14 @@ CLACT_INLINE realv clact_grad_mish(realv x, realv p0, realv p1)
 #define CLACT_H16_MISH_B_L(k, i) CLACT_H32_C(MISH_B, k, i)
     return CLACT_HORNER8(CLACT_H16_MISH_B_L, i, w);
 #elif CLACT_HAVE_SCALEF && !CLACT_LOWP
-    const realv a = fabs(x), ak = a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a, ae = a > CLACT_ENX_AMAX ? CLACT_ENX_AMAX : a; /* NaN passes */
+    realv ae;
+    const realv a = fabs(x), ak = clact_tab_a(a, &ae); /* NaN passes */
     const intv neg = CLACT_ASI(x) >> 31; /* -0 too: W's side gives 0.6 there */
     intv i;
     const realv t = clact_piece32(ak, 0.5f, neg, &i);
 #define CLACT_MISH_D_L(k, i) clact_perm2(CLACT_MISH_DP##k, CLACT_MISH_DW##k, i)
     const realv k = CLACT_HORNER6(CLACT_MISH_D_L, i, t);
-    const realv dk = ((ak - CLACT_MISH_RM_HI) - CLACT_MISH_RM_LO) * k; /* exact near RM */
+    const realv dk = ((ak + CLACT_MISH_R_HI) + CLACT_MISH_R_LO) * k; /* a - RM (RM = -R), exact near RM */
     const realv z = clact_mul_exp(neg ? (a > CLACT_TAB_AMAX ? 1 - ae : dk) : k, -ae); /* e (a - RM) W or e P */
     return neg ? z : 1 + z;
 #else
@@ -1364,7 +1368,8 @@ CLACT_INLINE realv clact_softplus_z(realv x, realv beta, realv *zl)
                    1.645695302e-04f, -4.852690618e-04f, -5.949768238e-04f, -3.632518928e-04f)
 CLACT_INLINE realv clact_softplus_tail(realv a)
 {
-    const realv ak = a > CLACT_TAB_AMAX ? CLACT_TAB_AMAX : a, ae = a > CLACT_ENX_AMAX ? CLACT_ENX_AMAX : a;
+    realv ae;
+    const realv ak = clact_tab_a(a, &ae);
     intv i;
     const realv t = clact_piece16(ak, 0.5f, &i);
 #define CLACT_SP_L(k, i) clact_perm(CLACT_SP_C##k, i)

@@ -221,9 +221,8 @@ if __name__ == "__main__":
         table, worst = fit(f, deg, **kw)
         print("/* %s: degree %d, worst relative error 2^%.2f */" % (name, deg, np.log2(worst)))
         print(defines(name, table, deg))
-        if name == "CLACT_MISH_DW":
-            print("/* RM = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RM, 20), f32(RM), f32(RM - mp.mpf(float(f32(RM))))))
-        if name == "CLACT_SD_C":
-            print("/* RS = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RS, 20), f32(RS), f32(RS - mp.mpf(float(f32(RS))))))
-        if name == "CLACT_GTV_C":
-            print("/* RT = %s: hi %.9ef, lo %.9ef */" % (mp.nstr(RT, 20), f32(RT), f32(RT - mp.mpf(float(f32(RT))))))
+        # the root a table is divided by (the kernels use -hi, -lo: CLACT_*_R_HI/LO)
+        root = {"CLACT_GTV_C": ("RT", RT), "CLACT_SD_C": ("RS", RS), "CLACT_MISH_DW": ("RM", RM)}.get(name)
+        if root:
+            r = root[1]
+            print("/* %s = %s: hi %.9ef, lo %.9ef */" % (root[0], mp.nstr(r, 20), f32(r), f32(r - mp.mpf(float(f32(r))))))
