@@ -773,10 +773,15 @@ CLACT_INLINE realv clact_vmax(realv a, realv b)
                 L(2, i)),                                                                           \
             t, L(1, i)),                                                                            \
         t, L(0, i))
-#if CLACT_LOWP && CLACT_DTYPE == 1
-#define CLACT_H16 1
-/* the index of piece round(s x) - kmin, for x clamped to the table's
- * range, in the low bits of 1.5*2^23 + round(s x) - kmin */
+#define CLACT_HORNER9(L, i, t)                                                                      \
+    fma(fma(fma(fma(fma(fma(fma(fma(fma(L(9, i), t, L(8, i)), t, L(7, i)), t, L(6, i)), t, L(5, i)), t, L(4, i)), \
+                        t, L(3, i)),                                                                \
+                    t, L(2, i)),                                                                    \
+                t, L(1, i)),                                                                        \
+        t, L(0, i))
+#if CLACT_HAVE_PERM
+/* the index of piece round(s x) - kmin, for x in the table's range, in
+ * the low bits of 1.5*2^23 + round(s x) - kmin */
 CLACT_INLINE intv clact_h16_i(realv xc, float s, int kmin)
 {
     return CLACT_ASI(fma(xc, (realv)s, (realv)(0x1.8p23f - kmin)));
@@ -793,6 +798,9 @@ CLACT_INLINE realv clact_h32_w(realv xc, float s, int kmin, float16 ma, float16 
     *i = clact_h16_i(xc, s, kmin);
     return xc - clact_perm2(ma, mb, *i);
 }
+#endif
+#if CLACT_LOWP && CLACT_DTYPE == 1
+#define CLACT_H16 1
 #define CLACT_H16_W(NAME, x, i)                                                                                  \
     clact_h16_w(clact_clamp((x), CLACT_H16_##NAME##_XLO, CLACT_H16_##NAME##_XHI), CLACT_H16_##NAME##_S,           \
                 CLACT_H16_##NAME##_KMIN, CLACT_H16_##NAME##_M, (i))
@@ -915,6 +923,40 @@ CLACT_INLINE realv clact_tanh(realv x)
 #endif
 #ifndef CLACT_H16
 #define CLACT_H16 0
+#endif
+/* float32 on AVX-512 (CLACT_R32): where every lane of x lies above a
+ * table's XLO, forward gelu and mish are x P(x) with P from 32
+ * polynomials in w = x - m (vpermi2ps; piece, index and centre as
+ * CLACT_H16's) of x clamped at XHI above (where P is 1 to well within an
+ * ulp): no exponential, no division. The ranges hold nearly all of an
+ * activation's inputs (gelu: x > -7.7, degree 9; mish: x > -20.5, degree
+ * 7); a vector with a lane below, or NaN, takes the general form. Worst
+ * errors in range (every 4th float): gelu 2.93 ulp (the general form
+ * 2.89 over all floats), mish 2.05 (2.69). tools/fit_f32_tables.py fits
+ * the tables (CLACT_R32_*, clact_ops.cl) and scores them. */
+#if CLACT_HAVE_PERM && CLACT_DTYPE == 0
+#define CLACT_R32 1
+/* x > lo in every lane (false for NaN): one compare into a mask register
+ * per 16 lanes and one test (all() moves the lanes into general
+ * registers one by one) */
+#define CLACT_GT_16(s) __builtin_ia32_cmpps512_mask((x)s, (float16)(lo), 0x1e /* >, ordered */, (ushort)0xffff, 4)
+CLACT_INLINE bool clact_all_gt(realv x, float lo)
+{
+#if CLACT_VEC == 16
+    return CLACT_GT_16() == 0xffff;
+#elif CLACT_VEC == 32
+    return (CLACT_GT_16(.lo) & CLACT_GT_16(.hi)) == 0xffff;
+#else
+    return (CLACT_GT_16(.lo.lo) & CLACT_GT_16(.lo.hi) & CLACT_GT_16(.hi.lo) & CLACT_GT_16(.hi.hi)) == 0xffff;
+#endif
+}
+#define CLACT_R32_IN(NAME, x) clact_all_gt((x), CLACT_R32_##NAME##_XLO)
+#define CLACT_R32_W(NAME, x, i)                                                                                  \
+    clact_h32_w((x) < CLACT_R32_##NAME##_XHI ? (x) : CLACT_R32_##NAME##_XHI, CLACT_R32_##NAME##_S,               \
+                CLACT_R32_##NAME##_KMIN, CLACT_R32_##NAME##_M_A, CLACT_R32_##NAME##_M_B, (i))
+#define CLACT_R32_C(NAME, k, i) clact_perm2(CLACT_R32_##NAME##_C##k##_A, CLACT_R32_##NAME##_C##k##_B, i)
+#else
+#define CLACT_R32 0
 #endif
 #if CLACT_HAVE_SCALEF
 CLACT_INLINE realv clact_ncdf_tail(realv a)

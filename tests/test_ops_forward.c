@@ -1,7 +1,8 @@
 /* Every op forward in float32 against the long double reference, within
  * 4 ulp: special values, kinks and thresholds with their neighbours, a
  * dense grid over [-20, 20], uniform values, random bit patterns across
- * every magnitude, far tails; default and non-default parameters. */
+ * every magnitude, far tails, runs of consecutive floats; default and
+ * non-default parameters. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -172,6 +173,37 @@ START_TEST(test_celu_negative_alpha)
 }
 END_TEST
 
+/* Runs of consecutive floats, so that whole vectors share one form: a
+ * CPU may take a faster form for a vector whose lanes all lie in a range
+ * (float32 gelu above -7.7083335, mish above -20.476192, both with x
+ * clamped at 5.6 and 10 inside the form) and the general one for any
+ * other. Runs of 256 floats end at, start at and straddle each of those
+ * points and a few others; a grid at 1/64 covers [-21, 12]. */
+START_TEST(test_forward_runs)
+{
+    const tu_cfg *c = &tu_cfgs[_i];
+    static const float at[] = {-20.476192f, -7.7083335f, -4.0f, -1.0f, 0.0f, 1.0f, 5.6f, 10.0f, 20.0f};
+    const size_t nat = sizeof at / sizeof at[0], run = 256, ngrid = 33 * 64 + 1;
+    double *x = tu_alloc((nat * 3 * run + ngrid) * sizeof(double));
+    ck_assert_ptr_nonnull(x);
+    size_t n = 0;
+    for (size_t k = 0; k < nat; ++k) {
+        float v = at[k];
+        for (size_t i = 0; i < run; ++i) v = nextafterf(v, -INFINITY); /* ends at at[k] */
+        for (size_t i = 0; i < 2 * run; ++i, v = nextafterf(v, INFINITY)) x[n++] = v;
+        v = at[k];
+        for (size_t i = 0; i < run / 2; ++i) v = nextafterf(v, -INFINITY); /* straddles it */
+        for (size_t i = 0; i < run; ++i, v = nextafterf(v, INFINITY)) x[n++] = v;
+    }
+    for (size_t i = 0; i < ngrid; ++i) x[n++] = -21.0 + (double)i / 64;
+    tu_score s;
+    tu_score_init(&s, FWD_TOL);
+    run_and_score(c, x, n, &s);
+    tu_free(x);
+    TU_ASSERT_SCORE(&s, cfg_label(c));
+}
+END_TEST
+
 /* tanh is odd: tanh(-0) = -0, tanh(+0) = +0, in every storage type
  * (the ulp scores count -0 and +0 as equal) */
 START_TEST(test_tanh_signed_zero)
@@ -200,6 +232,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_forward_kinks, 0, tu_ncfgs);
     tcase_add_loop_test(tc, test_forward_tails, 0, tu_ncfgs);
     tcase_add_loop_test(tc, test_forward_all_inputs, 0, tu_ncfgs);
+    tcase_add_loop_test(tc, test_forward_runs, 0, tu_ncfgs);
     tcase_add_test(tc, test_gelu_minus_ten);
     tcase_add_test(tc, test_parameters_are_arguments);
     tcase_add_test(tc, test_celu_negative_alpha);

@@ -124,6 +124,23 @@ def weight(forward, x, p):
     return 1 / max(abs(p), TINY / DYMAX)
 
 
+def fit_piece(P, wfun, lo, hi, m, deg, nodes):
+    """float coefficients c_0 ... c_deg of P on [lo, hi] as a polynomial in
+    w = x - m: least squares of wfun(x, P(x)) times the error on Chebyshev
+    nodes and the ends, one coefficient at a time from the constant term
+    up, each rounded to float and the rest refitted after it"""
+    ts = [mp.mpf(lo) + (mp.mpf(hi) - lo) * (0.5 - 0.5 * mp.cos(mp.pi * (i + 0.5) / nodes)) for i in range(nodes)]
+    ts += [mp.mpf(lo), mp.mpf(hi)]
+    pv = [P(t) for t in ts]
+    wv = [wfun(t, p) for t, p in zip(ts, pv)]
+    c = []
+    for j in range(deg + 1):
+        A = mp.matrix([[(t - m) ** q * w for q in range(j, deg + 1)] for t, w in zip(ts, wv)])
+        b = mp.matrix([(p - sum(c[q] * (t - m) ** q for q in range(j))) * w for t, p, w in zip(ts, pv, wv)])
+        c.append(mp.mpf(float(f32(mp.lu_solve(A.T * A, A.T * b)[0]))))
+    return c
+
+
 def fit(name, nodes=48):
     P, fwd, L, H, s, root, npc, deg = TABLES[name]
     s = f32(s)
@@ -149,15 +166,7 @@ def fit(name, nodes=48):
         m = mp.mpf(float(f32(k / float(s))))
         if r is not None and lo <= r < hi:
             m = mp.mpf(float(f32(r)))
-        ts = [mp.mpf(lo) + (mp.mpf(hi) - lo) * (0.5 - 0.5 * mp.cos(mp.pi * (i + 0.5) / nodes)) for i in range(nodes)]
-        ts += [mp.mpf(lo), mp.mpf(hi)]
-        pv = [P(t) for t in ts]
-        wv = [weight(fwd, t, p) for t, p in zip(ts, pv)]
-        c = []
-        for j in range(deg + 1):
-            A = mp.matrix([[(t - m) ** q * w for q in range(j, deg + 1)] for t, w in zip(ts, wv)])
-            b = mp.matrix([(p - sum(c[q] * (t - m) ** q for q in range(j))) * w for t, p, w in zip(ts, pv, wv)])
-            c.append(mp.mpf(float(f32(mp.lu_solve(A.T * A, A.T * b)[0]))))
+        c = fit_piece(P, lambda t, p: weight(fwd, t, p), lo, hi, m, deg, nodes)
         cen.append(float(m))
         coef.append([float(x) for x in c])
     return dict(name=name, P=P, fwd=fwd, L=L, H=H, s=s, kmin=kmin, cen=np.array(cen, dtype=np.float32),
@@ -225,13 +234,18 @@ def defines(t):
     cols = [("_M", t["cen"])] + [("_C%d" % j, t["coef"][:, j]) for j in range(t["deg"] + 1)]
     for suffix, v in cols:
         for h, half in enumerate(halves):
-            nums = ["%.9ef" % x for x in v[16 * h:16 * h + 16]]
-            rows = [", ".join(nums[i:i + 4]) for i in range(0, 16, 4)]
-            text = ["#define %s%s%s (float16)(%s," % (name, suffix, half, rows[0])]
-            text += ["    %s," % r for r in rows[1:3]] + ["    %s)" % rows[3]]
-            w = max(len(z) for z in text) + 1
-            out.append("\n".join(z.ljust(w) + "\\" for z in text[:-1]) + "\n" + text[-1])
+            out.append(table16("%s%s%s" % (name, suffix, half), v[16 * h:16 * h + 16]))
     return "\n".join(out)
+
+
+def table16(name, v):
+    """a define of 16 floats, a float16 vector, four to a line"""
+    nums = ["%.9ef" % x for x in v]
+    rows = [", ".join(nums[i:i + 4]) for i in range(0, 16, 4)]
+    text = ["#define %s (float16)(%s," % (name, rows[0])]
+    text += ["    %s," % r for r in rows[1:3]] + ["    %s)" % rows[3]]
+    w = max(len(z) for z in text) + 1
+    return "\n".join(z.ljust(w) + "\\" for z in text[:-1]) + "\n" + text[-1]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Fit the float32 range tables of kernels/clact_ops.cl (CLACT_R32_*: the
+in-range forms of gelu's and mish's forwards on AVX-512, CLACT_R32) and
+print them as C defines, with the worst error of the results, found by
+evaluating the kernels' float arithmetic on float32 inputs spread over
+each piece.
+
+The result is x P(x), with P from 32 polynomials (vpermi2ps) where every
+lane of a vector lies above XLO: the piece is k = round(s x) of x clamped
+at XHI above (where P is 1 to well within an ulp), index k - kmin (the
+low bits of fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with
+w = x - m_k, m_k the piece's centre from a table too. In the steep tail
+of P (x < C) a piece is centred on its low end: P grows from there, its
+terms have one sign and Horner's scheme keeps the relative accuracy that
+it would lose to cancellation from the middle. Below XLO, and for NaN,
+the ops keep their general forms. The fit is that of
+tools/fit_f16_tables.py with the weight 1/|P| (P's relative error, which
+is the result's). XLO is the float nearest the range's low end from
+inside whose piece the kernels' rounding finds.
+
+  forward  gelu   x Phi(x)                P = Phi(x)
+  forward  mish   x tanh(softplus(x))     P = tanh(softplus(x))
+
+Developer tool (needs mpmath and numpy from PyPI):
+  python3 tools/fit_f32_tables.py [NAME...]    e.g. GELU_F; all by default
+"""
+import mpmath as mp
+import numpy as np
+
+import fit_f16_tables as h
+
+# name: (P, s, kmin, H, C, degree): 32 pieces from kmin, x clamped at H
+# above (where x P rounds to x); the pieces below C are centred on their
+# low ends (the steep tail, P increasing: its terms have one sign there)
+TABLES = {
+    "GELU_F": (h.gelu_f, 2.4, -18, 5.6, -2.0, 9),
+    "MISH_F": (h.mish_f, 1.05, -21, 10.0, -1.0, 7),
+}
+NPC = 32
+
+
+def index(x, s, kmin):
+    """the kernels' piece index of float32 x (before the mod 32 of the permute)"""
+    t = h.fma32(np.float32(x), np.float32(s), np.float32(h.MAGIC - kmin))
+    return int(t.view(np.int32)) - int(np.float32(h.MAGIC).view(np.int32))
+
+
+def ends(s, kmin):
+    """XLO, XHI: every float32 x with XLO < x < XHI lies in pieces kmin ... kmin + 31"""
+    lo = np.float32((kmin - 0.5) / s)
+    while index(np.nextafter(lo, np.float32(np.inf)), s, kmin) != 0:
+        lo = np.nextafter(lo, np.float32(np.inf))
+    while index(lo, s, kmin) == 0:
+        lo = np.nextafter(lo, np.float32(-np.inf))
+    hi = np.float32((kmin + NPC - 0.5) / s)
+    while index(np.nextafter(hi, np.float32(-np.inf)), s, kmin) != NPC - 1:
+        hi = np.nextafter(hi, np.float32(-np.inf))
+    while index(hi, s, kmin) == NPC - 1:
+        hi = np.nextafter(hi, np.float32(np.inf))
+    return lo, hi
+
+
+def fit(name, nodes=40):
+    P, s, kmin, H, C, deg = TABLES[name]
+    lo, hi = ends(s, kmin)
+    assert H < hi
+    hi = np.float32(H)
+    cen, coef = [], []
+    for k in range(kmin, kmin + NPC):
+        a, b = max((k - 0.5) / s, float(lo)), min((k + 0.5) / s, float(hi))
+        m = mp.mpf(float(np.float32(a if b <= C else k / s)))
+        cen.append(float(m))
+        coef.append([float(c) for c in h.fit_piece(P, lambda x, p: 1 / abs(p), a, b, m, deg, nodes)])
+    return dict(name=name, P=P, s=np.float32(s), kmin=kmin, lo=lo, hi=hi,
+                cen=np.array(cen, dtype=np.float32), coef=np.array(coef, dtype=np.float32), deg=deg)
+
+
+def evaluate(t, x):
+    """the kernels' P for float32 x in (XLO, XHI)"""
+    x = np.minimum(x, t["hi"])
+    i = np.array([index(v, t["s"], t["kmin"]) for v in x])
+    w = (x - t["cen"][i]).astype(np.float32)
+    p = t["coef"][i, t["deg"]]
+    for j in range(t["deg"] - 1, -1, -1):
+        p = h.fma32(p, w, t["coef"][i, j])
+    return p
+
+
+def score(t, per=2000):
+    """worst error of x P in float32 ulps over per floats of each piece,
+    its ends included, and as many from H to 2H"""
+    xs = []
+    for k in range(t["kmin"], t["kmin"] + NPC):
+        a = max(np.float32((k - 0.5) / float(t["s"])), np.nextafter(t["lo"], np.float32(np.inf)))
+        b = min(np.float32((k + 0.5) / float(t["s"])), t["hi"])
+        xs.append(np.linspace(a, b, per).astype(np.float32))
+    x = np.unique(np.concatenate(xs + [np.float32([-2.0 ** -20, 2.0 ** -20, 1e-30]),
+                                       np.linspace(t["hi"], 2 * t["hi"], per).astype(np.float32)]))
+    p = evaluate(t, x)
+    res = (x.astype(np.float64) * p).astype(np.float32)
+    want = np.array([float(mp.mpf(float(v)) * t["P"](mp.mpf(float(v)))) for v in x])
+    ulp = 2.0 ** (np.floor(np.log2(np.maximum(np.abs(want), 2.0 ** -126))) - 23)
+    err = np.abs(res.astype(np.float64) - want) / ulp
+    return float(np.max(err)), float(x[np.argmax(err)]), len(x)
+
+
+def defines(t):
+    """XLO, XHI, s, kmin, and per table of 16 (_A pieces 0-15, _B 16-31)
+    the centres (_M) and the coefficients (_C0 ...)"""
+    name = "CLACT_R32_" + t["name"]
+    out = ["#define %s_XLO %.9ef" % (name, t["lo"]), "#define %s_XHI %.9ef" % (name, t["hi"]),
+           "#define %s_S %.9ef" % (name, t["s"]), "#define %s_KMIN %d" % (name, t["kmin"])]
+    cols = [("_M", t["cen"])] + [("_C%d" % j, t["coef"][:, j]) for j in range(t["deg"] + 1)]
+    for suffix, v in cols:
+        for half, part in (("_A", v[:16]), ("_B", v[16:])):
+            out.append(h.table16("%s%s%s" % (name, suffix, half), part))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import sys
+    for name in TABLES:
+        if len(sys.argv) > 1 and name not in sys.argv[1:]:
+            continue
+        t = fit(name)
+        worst, at, n = score(t)
+        print("/* %s: (%.9g, %.9g), s = %.9g, pieces %d..%d (index k + %d), degree %d; worst %.3f ulp"
+              " (at %.9g) of %d results */" % (t["name"], t["lo"], t["hi"], t["s"], t["kmin"], t["kmin"] + NPC - 1,
+                                               -t["kmin"], t["deg"], worst, at, n))
+        print(defines(t))
