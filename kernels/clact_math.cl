@@ -773,12 +773,6 @@ CLACT_INLINE realv clact_vmax(realv a, realv b)
                 L(2, i)),                                                                           \
             t, L(1, i)),                                                                            \
         t, L(0, i))
-#define CLACT_HORNER9(L, i, t)                                                                      \
-    fma(fma(fma(fma(fma(fma(fma(fma(fma(L(9, i), t, L(8, i)), t, L(7, i)), t, L(6, i)), t, L(5, i)), t, L(4, i)), \
-                        t, L(3, i)),                                                                \
-                    t, L(2, i)),                                                                    \
-                t, L(1, i)),                                                                        \
-        t, L(0, i))
 #if CLACT_HAVE_PERM
 /* the index of piece round(s x) - kmin, for x in the table's range, in
  * the low bits of 1.5*2^23 + round(s x) - kmin */
@@ -925,15 +919,17 @@ CLACT_INLINE realv clact_tanh(realv x)
 #define CLACT_H16 0
 #endif
 /* float32 on AVX-512 (CLACT_R32): where every lane of x lies above a
- * table's XLO, forward gelu and mish are x P(x) with P from 32
- * polynomials in w = x - m (vpermi2ps; piece, index and centre as
- * CLACT_H16's) of x clamped at XHI above (where P is 1 to well within an
- * ulp): no exponential, no division. The ranges hold nearly all of an
- * activation's inputs (gelu: x > -7.7, degree 9; mish: x > -20.5, degree
- * 7); a vector with a lane below, or NaN, takes the general form. Worst
- * errors in range (every 4th float): gelu 2.93 ulp (the general form
- * 2.89 over all floats), mish 2.05 (2.69). tools/fit_f32_tables.py fits
- * the tables (CLACT_R32_*, clact_ops.cl) and scores them. */
+ * table's XLO, forward mish is x P(x) and softplus (beta 1) max(x, 0) +
+ * P(|x|), with P from 32 polynomials in w = x - m (vpermi2ps; piece,
+ * index and centre as CLACT_H16's) of x (|x|) clamped at XHI above, where
+ * the result rounds to x: no exponential, no division. The ranges hold
+ * nearly all of an activation's inputs (mish: x > -20.48, degree 7;
+ * softplus: x > -20, degree 5); a vector with a lane below, or NaN, takes
+ * the general form. Worst errors in range (every 4th float): mish 2.05
+ * ulp (the general form 2.69 over all floats), softplus 1.77 (1.76).
+ * tools/fit_f32_tables.py fits the tables (CLACT_R32_*, clact_ops.cl) and
+ * scores them. (gelu's P = Phi(x), of degree 9 to x > -7.7, was no
+ * faster than its general form.) */
 #if CLACT_HAVE_PERM && CLACT_DTYPE == 0
 #define CLACT_R32 1
 /* x > lo in every lane (false for NaN): one compare into a mask register

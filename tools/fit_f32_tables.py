@@ -1,40 +1,45 @@
 #!/usr/bin/env python3
 """Fit the float32 range tables of kernels/clact_ops.cl (CLACT_R32_*: the
-in-range forms of gelu's and mish's forwards on AVX-512, CLACT_R32) and
-print them as C defines, with the worst error of the results, found by
-evaluating the kernels' float arithmetic on float32 inputs spread over
-each piece.
+in-range forms of the forwards of mish and softplus (beta 1) on
+AVX-512, CLACT_R32) and print them as C defines, with the worst error of
+the results, found by evaluating the kernels' float arithmetic on
+float32 inputs spread over each piece.
 
-The result is x P(x), with P from 32 polynomials (vpermi2ps) where every
-lane of a vector lies above XLO: the piece is k = round(s x) of x clamped
-at XHI above (where P is 1 to well within an ulp), index k - kmin (the
-low bits of fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with
-w = x - m_k, m_k the piece's centre from a table too. In the steep tail
-of P (x < C) a piece is centred on its low end: P grows from there, its
-terms have one sign and Horner's scheme keeps the relative accuracy that
-it would lose to cancellation from the middle. Below XLO, and for NaN,
-the ops keep their general forms. The fit is that of
-tools/fit_f16_tables.py with the weight 1/|P| (P's relative error, which
-is the result's). XLO is the float nearest the range's low end from
-inside whose piece the kernels' rounding finds.
+The result is x P(x) (softplus: max(x, 0) + P(|x|)), with P from 32
+polynomials (vpermi2ps) where every lane of a vector lies above XLO: the
+piece is k = round(s x) of x (|x|) clamped at XHI above (where the
+result rounds to x), index k - kmin (the low bits of
+fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with w = x - m_k, m_k the
+piece's centre from a table too. In the steep tail of P a piece is
+centred on the end where P is smallest: P grows from there, its terms
+have one sign and Horner's scheme keeps the relative accuracy that it
+would lose to cancellation from the middle. Below XLO, and for NaN, the
+ops keep their general forms. The fit is that of tools/fit_f16_tables.py
+with the weight 1/|P| (P's relative error, which is the result's where
+it matters). XLO is the float nearest the range's low end from inside
+whose piece the kernels' rounding finds (softplus: -XHI).
 
-  forward  gelu   x Phi(x)                P = Phi(x)
-  forward  mish   x tanh(softplus(x))     P = tanh(softplus(x))
+  forward  mish       x tanh(softplus(x))     P = tanh(softplus(x))
+  forward  softplus   log1p(e^x) (beta 1)     max(x, 0) + P(|x|), P(a) = log1p(e^-a)
 
 Developer tool (needs mpmath and numpy from PyPI):
-  python3 tools/fit_f32_tables.py [NAME...]    e.g. GELU_F; all by default
+  python3 tools/fit_f32_tables.py [NAME...]    e.g. MISH_F; all by default
 """
 import mpmath as mp
 import numpy as np
 
 import fit_f16_tables as h
 
-# name: (P, s, kmin, H, C, degree): 32 pieces from kmin, x clamped at H
-# above (where x P rounds to x); the pieces below C are centred on their
-# low ends (the steep tail, P increasing: its terms have one sign there)
+# name: (P, form, s, kmin, H, C, degree): 32 pieces from kmin.
+# "x": the result is x P(x), x clamped at H above (where x P rounds to x);
+# the pieces below C are centred on their low ends (the steep tail, P
+# increasing: its terms have one sign there).
+# "even": the result is max(x, 0) + P(a), a = |x| clamped at H (where
+# x + P rounds to x), the range -H < x; the pieces above C are centred on
+# their high ends (P decreasing).
 TABLES = {
-    "GELU_F": (h.gelu_f, 2.4, -18, 5.6, -2.0, 9),
-    "MISH_F": (h.mish_f, 1.05, -21, 10.0, -1.0, 7),
+    "MISH_F": (h.mish_f, "x", 1.05, -21, 10.0, -1.0, 7),
+    "SP_F": (lambda a: h.softplus(-a), "even", 1.55, 0, 20.0, 1.0, 5),
 }
 NPC = 32
 
@@ -61,23 +66,28 @@ def ends(s, kmin):
 
 
 def fit(name, nodes=40):
-    P, s, kmin, H, C, deg = TABLES[name]
+    P, form, s, kmin, H, C, deg = TABLES[name]
     lo, hi = ends(s, kmin)
     assert H < hi
     hi = np.float32(H)
+    if form == "even":
+        lo = -hi
     cen, coef = [], []
     for k in range(kmin, kmin + NPC):
-        a, b = max((k - 0.5) / s, float(lo)), min((k + 0.5) / s, float(hi))
-        m = mp.mpf(float(np.float32(a if b <= C else k / s)))
+        a, b = max((k - 0.5) / s, 0.0 if form == "even" else float(lo)), min((k + 0.5) / s, float(hi))
+        if form == "even":
+            m = mp.mpf(float(np.float32(b if a >= C else k / s)))
+        else:
+            m = mp.mpf(float(np.float32(a if b <= C else k / s)))
         cen.append(float(m))
         coef.append([float(c) for c in h.fit_piece(P, lambda x, p: 1 / abs(p), a, b, m, deg, nodes)])
-    return dict(name=name, P=P, s=np.float32(s), kmin=kmin, lo=lo, hi=hi,
+    return dict(name=name, P=P, form=form, s=np.float32(s), kmin=kmin, lo=lo, hi=hi,
                 cen=np.array(cen, dtype=np.float32), coef=np.array(coef, dtype=np.float32), deg=deg)
 
 
 def evaluate(t, x):
-    """the kernels' P for float32 x in (XLO, XHI)"""
-    x = np.minimum(x, t["hi"])
+    """the kernels' P for float32 x above XLO"""
+    x = np.minimum(np.abs(x) if t["form"] == "even" else x, t["hi"])
     i = np.array([index(v, t["s"], t["kmin"]) for v in x])
     w = (x - t["cen"][i]).astype(np.float32)
     p = t["coef"][i, t["deg"]]
@@ -87,18 +97,26 @@ def evaluate(t, x):
 
 
 def score(t, per=2000):
-    """worst error of x P in float32 ulps over per floats of each piece,
-    its ends included, and as many from H to 2H"""
+    """worst error of the results in float32 ulps over per floats of each
+    piece, its ends included (even: on both sides of 0), and as many from
+    H to 2H"""
     xs = []
     for k in range(t["kmin"], t["kmin"] + NPC):
         a = max(np.float32((k - 0.5) / float(t["s"])), np.nextafter(t["lo"], np.float32(np.inf)))
         b = min(np.float32((k + 0.5) / float(t["s"])), t["hi"])
         xs.append(np.linspace(a, b, per).astype(np.float32))
+        if t["form"] == "even":
+            xs.append(-xs[-1])
     x = np.unique(np.concatenate(xs + [np.float32([-2.0 ** -20, 2.0 ** -20, 1e-30]),
                                        np.linspace(t["hi"], 2 * t["hi"], per).astype(np.float32)]))
+    x = x[x > t["lo"]]
     p = evaluate(t, x)
-    res = (x.astype(np.float64) * p).astype(np.float32)
-    want = np.array([float(mp.mpf(float(v)) * t["P"](mp.mpf(float(v)))) for v in x])
+    if t["form"] == "even":  # as clact_nonneg_or_m0(x) + P
+        res = (np.where(x > 0, x, np.float32(-0.0)).astype(np.float64) + p).astype(np.float32)
+        want = np.array([float(h.softplus(mp.mpf(float(v)))) for v in x])
+    else:
+        res = (x.astype(np.float64) * p).astype(np.float32)
+        want = np.array([float(mp.mpf(float(v)) * t["P"](mp.mpf(float(v)))) for v in x])
     ulp = 2.0 ** (np.floor(np.log2(np.maximum(np.abs(want), 2.0 ** -126))) - 23)
     err = np.abs(res.astype(np.float64) - want) / ulp
     return float(np.max(err)), float(x[np.argmax(err)]), len(x)
