@@ -919,17 +919,20 @@ CLACT_INLINE realv clact_tanh(realv x)
 #define CLACT_H16 0
 #endif
 /* float32 on AVX-512 (CLACT_R32): where every lane of x lies above a
- * table's XLO, forward mish is x P(x) and softplus (beta 1) max(x, 0) +
- * P(|x|), with P from 32 polynomials in w = x - m (vpermi2ps; piece,
- * index and centre as CLACT_H16's) of x (|x|) clamped at XHI above, where
- * the result rounds to x: no exponential, no division. The ranges hold
- * nearly all of an activation's inputs (mish: x > -20.48, degree 7;
- * softplus: x > -20, degree 5); a vector with a lane below, or NaN, takes
- * the general form. Worst errors in range (every 4th float): mish 2.05
- * ulp (the general form 2.69 over all floats), softplus 1.77 (1.76).
- * tools/fit_f32_tables.py fits the tables (CLACT_R32_*, clact_ops.cl) and
- * scores them. (gelu's P = Phi(x), of degree 9 to x > -7.7, was no
- * faster than its general form.) */
+ * table's XLO, forward mish is x P(x), softplus (beta 1) max(x, 0) +
+ * P(|x|) and mish's derivative P(x) itself, with P from 32 polynomials in
+ * w = x - m (vpermi2ps; piece, index and centre as CLACT_H16's) of x (|x|)
+ * clamped at XHI above, where the result rounds to x (to dy): no
+ * exponential, no division. The ranges hold nearly all of an activation's
+ * inputs (mish: x > -20.48, degree 7, and x > -20.1, degree 8; softplus:
+ * x > -20, degree 5); a vector with a lane below, or NaN, takes the
+ * general form. The piece of mish' root -1.1924 is centred on it with
+ * P(m) as its constant term, which keeps the relative accuracy up to the
+ * root. Worst errors in range (every 4th float): mish 2.05 ulp forward
+ * and 2.02 backward (the general forms 2.69 and 3.02 over all floats),
+ * softplus 1.77 (1.76). tools/fit_f32_tables.py fits the tables
+ * (CLACT_R32_*, clact_ops.cl) and scores them. (gelu's P = Phi(x), of
+ * degree 9 to x > -7.7, was no faster than its general form.) */
 #if CLACT_HAVE_PERM && CLACT_DTYPE == 0
 #define CLACT_R32 1
 /* x > lo in every lane (false for NaN): one compare into a mask register

@@ -1,8 +1,8 @@
 /* Backward passes in float32: dx = dy * f'(x) within 8 ulp of the
- * reference for every op (NaN inputs are not scored), the kink conventions,
- * gradients from y, finite differences in double, in-place dx == dy, the
- * prelu weight gradient (accuracy and determinism) and crelu's fold of the
- * doubled axis. */
+ * reference for every op (NaN inputs are not scored), runs of consecutive
+ * floats, the kink conventions, gradients from y, finite differences in
+ * double, in-place dx == dy, the prelu weight gradient (accuracy and
+ * determinism) and crelu's fold of the doubled axis. */
 #define _POSIX_C_SOURCE 200809L /* setenv, strdup */
 #include <float.h>
 #include <math.h>
@@ -84,6 +84,27 @@ START_TEST(test_backward_all_inputs)
     tu_score_init(&s, BWD_TOL);
     backward_and_score(c, x, dy, n, &s);
     TU_ASSERT_SCORE(&s, label(c, "(dy = 1)"));
+    tu_free(x);
+    tu_free(dy);
+}
+END_TEST
+
+/* Runs of consecutive floats where a CPU may switch forms (tu_run_inputs),
+ * random dy and dy = 1 */
+START_TEST(test_backward_runs)
+{
+    const tu_cfg *c = &tu_cfgs[_i];
+    size_t n = 0;
+    double *x = tu_run_inputs(&n);
+    double *dy = make_dy(2 * n, 5000u + (unsigned)_i);
+    tu_score s;
+    tu_score_init(&s, BWD_TOL);
+    backward_and_score(c, x, dy, n, &s);
+    TU_ASSERT_SCORE(&s, label(c, "runs (random dy)"));
+    for (size_t i = 0; i < 2 * n; ++i) dy[i] = (c->op == CLACT_OP_CRELU && i >= n) ? -1.0 : 1.0;
+    tu_score_init(&s, BWD_TOL);
+    backward_and_score(c, x, dy, n, &s);
+    TU_ASSERT_SCORE(&s, label(c, "runs (dy = 1)"));
     tu_free(x);
     tu_free(dy);
 }
@@ -799,6 +820,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_backward_kinks, 0, tu_ncfgs);
     tcase_add_loop_test(tc, test_backward_tails, 0, tu_ncfgs);
     tcase_add_loop_test(tc, test_backward_all_inputs, 0, tu_ncfgs);
+    tcase_add_loop_test(tc, test_backward_runs, 0, tu_ncfgs);
     tcase_add_loop_test(tc, test_backward_from_y, 0, NYCFG);
     tcase_add_loop_test(tc, test_fd_reference, 0, tu_ncfgs);
     tcase_add_loop_test(tc, test_fd_library_f64, 0, tu_ncfgs);

@@ -173,30 +173,12 @@ START_TEST(test_celu_negative_alpha)
 }
 END_TEST
 
-/* Runs of consecutive floats, so that whole vectors share one form: a
- * CPU may take a faster form for a vector whose lanes all lie in a range
- * (float32 mish above -20.476192 and softplus above -20, with x or |x|
- * clamped at 10 and 20 inside the form) and the general one for any
- * other. Runs of 256 floats end at, start at and
- * straddle each of those points and a few others; a grid at 1/64 covers
- * [-21, 12]. */
+/* Runs of consecutive floats where a CPU may switch forms (tu_run_inputs) */
 START_TEST(test_forward_runs)
 {
     const tu_cfg *c = &tu_cfgs[_i];
-    static const float at[] = {-20.476192f, -20.0f, -7.7f, -4.0f, -1.0f, 0.0f, 1.0f, 5.6f, 10.0f, 20.0f};
-    const size_t nat = sizeof at / sizeof at[0], run = 256, ngrid = 33 * 64 + 1;
-    double *x = tu_alloc((nat * 3 * run + ngrid) * sizeof(double));
-    ck_assert_ptr_nonnull(x);
     size_t n = 0;
-    for (size_t k = 0; k < nat; ++k) {
-        float v = at[k];
-        for (size_t i = 0; i < run; ++i) v = nextafterf(v, -INFINITY); /* ends at at[k] */
-        for (size_t i = 0; i < 2 * run; ++i, v = nextafterf(v, INFINITY)) x[n++] = v;
-        v = at[k];
-        for (size_t i = 0; i < run / 2; ++i) v = nextafterf(v, -INFINITY); /* straddles it */
-        for (size_t i = 0; i < run; ++i, v = nextafterf(v, INFINITY)) x[n++] = v;
-    }
-    for (size_t i = 0; i < ngrid; ++i) x[n++] = -21.0 + (double)i / 64;
+    double *x = tu_run_inputs(&n);
     tu_score s;
     tu_score_init(&s, FWD_TOL);
     run_and_score(c, x, n, &s);

@@ -124,17 +124,18 @@ def weight(forward, x, p):
     return 1 / max(abs(p), TINY / DYMAX)
 
 
-def fit_piece(P, wfun, lo, hi, m, deg, nodes):
+def fit_piece(P, wfun, lo, hi, m, deg, nodes, c0=None):
     """float coefficients c_0 ... c_deg of P on [lo, hi] as a polynomial in
     w = x - m: least squares of wfun(x, P(x)) times the error on Chebyshev
     nodes and the ends, one coefficient at a time from the constant term
-    up, each rounded to float and the rest refitted after it"""
+    up (c0 where given), each rounded to float and the rest refitted after
+    it"""
     ts = [mp.mpf(lo) + (mp.mpf(hi) - lo) * (0.5 - 0.5 * mp.cos(mp.pi * (i + 0.5) / nodes)) for i in range(nodes)]
     ts += [mp.mpf(lo), mp.mpf(hi)]
     pv = [P(t) for t in ts]
     wv = [wfun(t, p) for t, p in zip(ts, pv)]
-    c = []
-    for j in range(deg + 1):
+    c = [] if c0 is None else [mp.mpf(float(f32(c0)))]
+    for j in range(len(c), deg + 1):
         A = mp.matrix([[(t - m) ** q * w for q in range(j, deg + 1)] for t, w in zip(ts, wv)])
         b = mp.matrix([(p - sum(c[q] * (t - m) ** q for q in range(j))) * w for t, p, w in zip(ts, pv, wv)])
         c.append(mp.mpf(float(f32(mp.lu_solve(A.T * A, A.T * b)[0]))))

@@ -1,26 +1,29 @@
 #!/usr/bin/env python3
 """Fit the float32 range tables of kernels/clact_ops.cl (CLACT_R32_*: the
-in-range forms of the forwards of mish and softplus (beta 1) on
-AVX-512, CLACT_R32) and print them as C defines, with the worst error of
-the results, found by evaluating the kernels' float arithmetic on
-float32 inputs spread over each piece.
+in-range forms of the forwards of mish and softplus (beta 1) and of
+mish's backward on AVX-512, CLACT_R32) and print them as C defines, with
+the worst error of the results, found by evaluating the kernels' float
+arithmetic on float32 inputs spread over each piece.
 
-The result is x P(x) (softplus: max(x, 0) + P(|x|)), with P from 32
-polynomials (vpermi2ps) where every lane of a vector lies above XLO: the
-piece is k = round(s x) of x (|x|) clamped at XHI above (where the
-result rounds to x), index k - kmin (the low bits of
+The result is x P(x) (softplus: max(x, 0) + P(|x|); backward: dy P(x)),
+with P from 32 polynomials (vpermi2ps) where every lane of a vector lies
+above XLO: the piece is k = round(s x) of x (|x|) clamped at XHI above
+(where the result rounds to x or dy), index k - kmin (the low bits of
 fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with w = x - m_k, m_k the
 piece's centre from a table too. In the steep tail of P a piece is
-centred on the end where P is smallest: P grows from there, its terms
-have one sign and Horner's scheme keeps the relative accuracy that it
-would lose to cancellation from the middle. Below XLO, and for NaN, the
-ops keep their general forms. The fit is that of tools/fit_f16_tables.py
-with the weight 1/|P| (P's relative error, which is the result's where
-it matters). XLO is the float nearest the range's low end from inside
-whose piece the kernels' rounding finds (softplus: -XHI).
+centred on the end where |P| is smallest: |P| grows from there, its
+terms have one sign and Horner's scheme keeps the relative accuracy that
+it would lose to cancellation from the middle; the piece that holds a
+root of P is centred on it, with P(m) rounded as its constant term.
+Below XLO, and for NaN, the ops keep their general forms. The fit is
+that of tools/fit_f16_tables.py with the weight 1/|P| (P's relative
+error, which is the result's where it matters). XLO is the float nearest
+the range's low end from inside whose piece the kernels' rounding finds
+(softplus: -XHI).
 
   forward  mish       x tanh(softplus(x))     P = tanh(softplus(x))
   forward  softplus   log1p(e^x) (beta 1)     max(x, 0) + P(|x|), P(a) = log1p(e^-a)
+  backward mish       dy mish'(x)             P = mish'(x), root -1.1924
 
 Developer tool (needs mpmath and numpy from PyPI):
   python3 tools/fit_f32_tables.py [NAME...]    e.g. MISH_F; all by default
@@ -30,16 +33,20 @@ import numpy as np
 
 import fit_f16_tables as h
 
-# name: (P, form, s, kmin, H, C, degree): 32 pieces from kmin.
+# name: (P, form, s, kmin, H, C, degree, root): 32 pieces from kmin.
 # "x": the result is x P(x), x clamped at H above (where x P rounds to x);
-# the pieces below C are centred on their low ends (the steep tail, P
+# the pieces below C are centred on their low ends (the steep tail, |P|
 # increasing: its terms have one sign there).
+# "dy": the same with the result dy P(x) (a backward); the piece that
+# holds P's root is centred on it, its constant term P(m) rounded (the
+# polynomial then keeps its relative accuracy up to the root).
 # "even": the result is max(x, 0) + P(a), a = |x| clamped at H (where
 # x + P rounds to x), the range -H < x; the pieces above C are centred on
 # their high ends (P decreasing).
 TABLES = {
-    "MISH_F": (h.mish_f, "x", 1.05, -21, 10.0, -1.0, 7),
-    "SP_F": (lambda a: h.softplus(-a), "even", 1.55, 0, 20.0, 1.0, 5),
+    "MISH_F": (h.mish_f, "x", 1.05, -21, 10.0, -1.0, 7, None),
+    "SP_F": (lambda a: h.softplus(-a), "even", 1.55, 0, 20.0, 1.0, 5, None),
+    "MISH_B": (h.mish_b, "dy", 1.02, -20, 11.0, -2.0, 8, -1.19),
 }
 NPC = 32
 
@@ -66,7 +73,8 @@ def ends(s, kmin):
 
 
 def fit(name, nodes=40):
-    P, form, s, kmin, H, C, deg = TABLES[name]
+    P, form, s, kmin, H, C, deg, root = TABLES[name]
+    r = mp.findroot(P, root) if root is not None else None
     lo, hi = ends(s, kmin)
     assert H < hi
     hi = np.float32(H)
@@ -75,12 +83,16 @@ def fit(name, nodes=40):
     cen, coef = [], []
     for k in range(kmin, kmin + NPC):
         a, b = max((k - 0.5) / s, 0.0 if form == "even" else float(lo)), min((k + 0.5) / s, float(hi))
+        c0 = None
         if form == "even":
             m = mp.mpf(float(np.float32(b if a >= C else k / s)))
         else:
             m = mp.mpf(float(np.float32(a if b <= C else k / s)))
+            if r is not None and a <= r < b:
+                m = mp.mpf(float(np.float32(r)))
+                c0 = P(m)
         cen.append(float(m))
-        coef.append([float(c) for c in h.fit_piece(P, lambda x, p: 1 / abs(p), a, b, m, deg, nodes)])
+        coef.append([float(c) for c in h.fit_piece(P, lambda x, p: 1 / abs(p), a, b, m, deg, nodes, c0)])
     return dict(name=name, P=P, form=form, s=np.float32(s), kmin=kmin, lo=lo, hi=hi,
                 cen=np.array(cen, dtype=np.float32), coef=np.array(coef, dtype=np.float32), deg=deg)
 
@@ -114,6 +126,9 @@ def score(t, per=2000):
     if t["form"] == "even":  # as clact_nonneg_or_m0(x) + P
         res = (np.where(x > 0, x, np.float32(-0.0)).astype(np.float64) + p).astype(np.float32)
         want = np.array([float(h.softplus(mp.mpf(float(v)))) for v in x])
+    elif t["form"] == "dy":  # dy = 1
+        res = p
+        want = np.array([float(t["P"](mp.mpf(float(v)))) for v in x])
     else:
         res = (x.astype(np.float64) * p).astype(np.float32)
         want = np.array([float(mp.mpf(float(v)) * t["P"](mp.mpf(float(v)))) for v in x])

@@ -537,6 +537,26 @@ static double bits_to_value(clact_dtype t, uint64_t r)
     }
 }
 
+double *tu_run_inputs(size_t *n)
+{
+    static const float at[] = {-20.476192f, -20.098040f, -20.0f, -7.7f, -4.0f, -1.1924312f, -1.0f,
+                               0.0f,        1.0f,        5.6f,   10.0f, 11.0f, 20.0f};
+    const size_t nat = sizeof at / sizeof at[0], run = 256, ngrid = 33 * 64 + 1;
+    double *x = tu_alloc((nat * 3 * run + ngrid) * sizeof(double));
+    size_t k = 0;
+    for (size_t j = 0; j < nat; ++j) {
+        float v = at[j];
+        for (size_t i = 0; i < run; ++i) v = nextafterf(v, -INFINITY); /* ends at at[j], then starts there */
+        for (size_t i = 0; i < 2 * run; ++i, v = nextafterf(v, INFINITY)) x[k++] = v;
+        v = at[j];
+        for (size_t i = 0; i < run / 2; ++i) v = nextafterf(v, -INFINITY); /* straddles it */
+        for (size_t i = 0; i < run; ++i, v = nextafterf(v, INFINITY)) x[k++] = v;
+    }
+    for (size_t i = 0; i < ngrid; ++i) x[k++] = -21.0 + (double)i / 64;
+    *n = k;
+    return x;
+}
+
 double *tu_inputs(clact_dtype t, const clact_activation *act, unsigned flags, uint64_t seed, size_t *n)
 {
     vec a = {NULL, 0, 0};
