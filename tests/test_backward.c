@@ -68,6 +68,24 @@ static const char *label(const tu_cfg *c, const char *what)
     return buf;
 }
 
+/* x[0..n) scored with random dy (make_dy(seed)) and with dy = 1 (crelu's
+ * second half -1); frees x */
+static void score_both_dy(const tu_cfg *c, double *x, size_t n, uint64_t seed, const char *random_what,
+                          const char *unit_what)
+{
+    double *dy = make_dy(2 * n, seed);
+    tu_score s;
+    tu_score_init(&s, BWD_TOL);
+    backward_and_score(c, x, dy, n, &s);
+    TU_ASSERT_SCORE(&s, label(c, random_what));
+    for (size_t i = 0; i < 2 * n; ++i) dy[i] = (c->op == CLACT_OP_CRELU && i >= n) ? -1.0 : 1.0;
+    tu_score_init(&s, BWD_TOL);
+    backward_and_score(c, x, dy, n, &s);
+    TU_ASSERT_SCORE(&s, label(c, unit_what));
+    tu_free(x);
+    tu_free(dy);
+}
+
 START_TEST(test_backward_all_inputs)
 {
     const tu_cfg *c = &tu_cfgs[_i];
@@ -75,17 +93,7 @@ START_TEST(test_backward_all_inputs)
     clact_activation a = tu_cfg_act(c, p);
     size_t n = 0;
     double *x = tu_inputs(CLACT_F32, &a, 0, 2000u + (unsigned)_i, &n);
-    double *dy = make_dy(2 * n, 3000u + (unsigned)_i);
-    tu_score s;
-    tu_score_init(&s, BWD_TOL);
-    backward_and_score(c, x, dy, n, &s);
-    TU_ASSERT_SCORE(&s, label(c, "(random dy)"));
-    for (size_t i = 0; i < 2 * n; ++i) dy[i] = (c->op == CLACT_OP_CRELU && i >= n) ? -1.0 : 1.0;
-    tu_score_init(&s, BWD_TOL);
-    backward_and_score(c, x, dy, n, &s);
-    TU_ASSERT_SCORE(&s, label(c, "(dy = 1)"));
-    tu_free(x);
-    tu_free(dy);
+    score_both_dy(c, x, n, 3000u + (unsigned)_i, "(random dy)", "(dy = 1)");
 }
 END_TEST
 
@@ -96,17 +104,7 @@ START_TEST(test_backward_runs)
     const tu_cfg *c = &tu_cfgs[_i];
     size_t n = 0;
     double *x = tu_run_inputs(&n);
-    double *dy = make_dy(2 * n, 5000u + (unsigned)_i);
-    tu_score s;
-    tu_score_init(&s, BWD_TOL);
-    backward_and_score(c, x, dy, n, &s);
-    TU_ASSERT_SCORE(&s, label(c, "runs (random dy)"));
-    for (size_t i = 0; i < 2 * n; ++i) dy[i] = (c->op == CLACT_OP_CRELU && i >= n) ? -1.0 : 1.0;
-    tu_score_init(&s, BWD_TOL);
-    backward_and_score(c, x, dy, n, &s);
-    TU_ASSERT_SCORE(&s, label(c, "runs (dy = 1)"));
-    tu_free(x);
-    tu_free(dy);
+    score_both_dy(c, x, n, 5000u + (unsigned)_i, "runs (random dy)", "runs (dy = 1)");
 }
 END_TEST
 

@@ -57,29 +57,22 @@ def index(x, s, kmin):
     return int(t.view(np.int32)) - int(np.float32(h.MAGIC).view(np.int32))
 
 
-def ends(s, kmin):
-    """XLO, XHI: every float32 x with XLO < x < XHI lies in pieces kmin ... kmin + 31"""
+def low_end(s, kmin):
+    """XLO: every float32 x > XLO (up to piece kmin + 31) lies in piece kmin or above"""
     lo = np.float32((kmin - 0.5) / s)
     while index(np.nextafter(lo, np.float32(np.inf)), s, kmin) != 0:
         lo = np.nextafter(lo, np.float32(np.inf))
     while index(lo, s, kmin) == 0:
         lo = np.nextafter(lo, np.float32(-np.inf))
-    hi = np.float32((kmin + NPC - 0.5) / s)
-    while index(np.nextafter(hi, np.float32(-np.inf)), s, kmin) != NPC - 1:
-        hi = np.nextafter(hi, np.float32(-np.inf))
-    while index(hi, s, kmin) == NPC - 1:
-        hi = np.nextafter(hi, np.float32(np.inf))
-    return lo, hi
+    return lo
 
 
 def fit(name, nodes=40):
     P, form, s, kmin, H, C, deg, root = TABLES[name]
     r = mp.findroot(P, root) if root is not None else None
-    lo, hi = ends(s, kmin)
-    assert H < hi
     hi = np.float32(H)
-    if form == "even":
-        lo = -hi
+    assert index(hi, s, kmin) < NPC  # the clamp's piece is in the table
+    lo = -hi if form == "even" else low_end(s, kmin)
     cen, coef = [], []
     for k in range(kmin, kmin + NPC):
         a, b = max((k - 0.5) / s, 0.0 if form == "even" else float(lo)), min((k + 0.5) / s, float(hi))
