@@ -120,10 +120,42 @@ CLACT_INLINE realv clact_lp_exp(realv x) { return clact_mul_exp(CLACT_K(1.0f), x
 #define CLACT_LP_ROOT_D(x, NAME) (((x) - NAME##_R_HI) - NAME##_R_LO)
 #endif
 
+/* Piecewise derivatives on AVX-512 CPUs (clang: PoCL). The value by x's
+ * class comes from one vfixupimmps: a table of responses, one nibble per
+ * class (from the top: positive, negative, +inf, -inf, +1, zero, SNaN,
+ * QNaN), 0 keeping the lane of its first operand, 1 giving x, 2 x
+ * quieted, 8 +0 and A +1. An open interval is one compare, or two
+ * chained through the mask, true for NaN, and the fixup's zero-masking
+ * clears the lanes outside it. One to three instructions per 16 lanes
+ * where the compares and selects took five to twelve (and at 64 lanes
+ * a work-item spilled mask registers); the same values bit for bit. */
+#if CLACT_CPU && defined(__AVX512F__) && defined(__clang__) && CLACT_VEC >= 16 && CLACT_DTYPE != 3
+#define CLACT_PW512 1
+#define CLACT_FIX_RELU 0xA8A8A821 /* 1 above 0, +0 at and below, x for NaN */
+#define CLACT_FIX_SLOPE 0xA0A0A021 /* 1 above 0, the first operand at and below, x for NaN */
+#define CLACT_FIX_ALL 0xAAAAAA21 /* 1, x for NaN */
+#define CLACT_FIX_KEEP 0x00000021 /* the first operand, x for NaN */
+#define CLACT_FIX_16(d, x, tab, k) __builtin_ia32_fixupimmps512_maskz((d), (x), (int16)(tab), 0, (k), 4)
+#define CLACT_NLE_16(x, v, k) __builtin_ia32_cmpps512_mask((x), (v), 0x16 /* !(x <= v), NaN: true */, (k), 4)
+#define CLACT_NGE_16(x, v, k) __builtin_ia32_cmpps512_mask((x), (v), 0x19 /* !(x >= v), NaN: true */, (k), 4)
+/* the response of table tab to x's class in (lo, hi) (NaN included), +0 outside */
+#define CLACT_PW_16(d, x, lo, hi, tab) CLACT_FIX_16((d), (x), (tab), CLACT_NGE_16((x), (hi), CLACT_NLE_16((x), (lo), (ushort)0xffff)))
+#else
+#define CLACT_PW512 0
+#endif
+
 /* ---- relu, leaky_relu, prelu, crelu ------------------------------------ */
 
 CLACT_INLINE realv clact_fwd_relu(realv x, realv p0, realv p1) { return x < 0 ? (realv)0 : x; }
+#if CLACT_PW512
+CLACT_INLINE realv clact_grad_relu(realv x, realv p0, realv p1)
+{
+#define CLACT_GRELU_P(s) CLACT_FIX_16((float16)0.0f, x s, CLACT_FIX_RELU, (ushort)0xffff)
+    return CLACT_BY16(CLACT_GRELU_P);
+}
+#else
 CLACT_INLINE realv clact_grad_relu(realv x, realv p0, realv p1) { return x > 0 ? (realv)1 : CLACT_OR_NAN(x, 0); }
+#endif
 CLACT_INLINE realv clact_grady_relu(realv y, realv p0, realv p1) { return clact_grad_relu(y, p0, p1); }
 
 /* a slope of 0 gives 0 for x = -inf (the limit), not 0 * inf = NaN */
@@ -132,7 +164,15 @@ CLACT_INLINE realv clact_fwd_leaky_relu(realv x, realv a, realv p1)
     const realv n = a * x;
     return x < 0 ? (a == 0 ? (realv)0 : n) : x;
 }
+#if CLACT_PW512
+CLACT_INLINE realv clact_grad_leaky_relu(realv x, realv a, realv p1)
+{
+#define CLACT_GLEAKY_P(s) CLACT_FIX_16(a s, x s, CLACT_FIX_SLOPE, (ushort)0xffff)
+    return CLACT_BY16(CLACT_GLEAKY_P);
+}
+#else
 CLACT_INLINE realv clact_grad_leaky_relu(realv x, realv a, realv p1) { return x > 0 ? (realv)1 : CLACT_OR_NAN(x, a); }
+#endif
 CLACT_INLINE realv clact_grady_leaky_relu(realv y, realv a, realv p1) { return clact_grad_leaky_relu(y, a, p1); }
 
 CLACT_INLINE realv clact_fwd_prelu(realv x, realv w, realv p1) { return clact_fwd_leaky_relu(x, w, p1); }
@@ -1768,14 +1808,24 @@ CLACT_INLINE realv clact_fwd_hardsigmoid(realv x, realv p0, realv p1)
 }
 CLACT_INLINE realv clact_grad_hardsigmoid(realv x, realv p0, realv p1)
 {
+#if CLACT_PW512
+#define CLACT_GHSIG_P(s) CLACT_PW_16((float16)CLACT_SIXTH, x s, (float16)-3.0f, (float16)3.0f, CLACT_FIX_KEEP)
+    return CLACT_BY16(CLACT_GHSIG_P);
+#else
     return fabs(x) < 3 ? CLACT_SIXTH : CLACT_OR_NAN(x, 0);
+#endif
 }
 
 /* ---- relu6, hardtanh: clip; gradient only strictly inside */
 CLACT_INLINE realv clact_fwd_relu6(realv x, realv p0, realv p1) { return x < 0 ? (realv)0 : (x > 6 ? (realv)6 : x); }
 CLACT_INLINE realv clact_grad_relu6(realv x, realv p0, realv p1)
 {
+#if CLACT_PW512
+#define CLACT_GRELU6_P(s) CLACT_FIX_16((float16)0.0f, x s, CLACT_FIX_RELU, CLACT_NGE_16(x s, (float16)6.0f, (ushort)0xffff))
+    return CLACT_BY16(CLACT_GRELU6_P);
+#else
     return CLACT_ASU(x) - 1 < CLACT_ASU(CLACT_K(6)) - 1 ? (realv)1 : CLACT_OR_NAN(x, 0);
+#endif
 }
 
 CLACT_INLINE realv clact_fwd_hardtanh(realv x, realv lo, realv hi) { return x < lo ? lo : (x > hi ? hi : x); }
@@ -1789,8 +1839,15 @@ CLACT_INLINE uintv clact_okey(realv x)
 }
 CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi)
 {
+#if CLACT_PW512
+/* lo and hi are the same in every lane: as splats of lane 0 the compiler
+ * keeps one compare each per 16 lanes (it had joined the masks of 64) */
+#define CLACT_GHTANH_P(s) CLACT_PW_16((float16)0.0f, x s, (float16)lo.s0, (float16)hi.s0, CLACT_FIX_ALL)
+    return CLACT_BY16(CLACT_GHTANH_P);
+#else
     const uintv kl = clact_okey(lo), w = clact_okey(hi) - kl; /* lo <= hi: no wrap */
     return clact_okey(x) - kl - 1 < (w == 0 ? w : w - 1) ? (realv)1 : CLACT_OR_NAN(x, 0);
+#endif
 }
 
 /* ---- sigmoid: c/(c + c e^-x) (clact_logistic_rc); sigmoid' = e/(1+e)^2

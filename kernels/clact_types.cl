@@ -371,9 +371,18 @@ typedef _Float16 clact_f16v_ __attribute__((ext_vector_type(CLACT_VEC)));
 #endif
 #if defined(CLACT_F16_HW) && CLACT_CPU && defined(__AVX512F__) && defined(__clang__) && CLACT_VEC >= 16
 /* 16 float16 in one vcvtph2ps: PoCL's vload_half16 converts 8 at a
- * time and joins the halves (three instructions where one does) */
+ * time and joins the halves (three instructions where one does). Inline
+ * assembly: the compiler takes the builtin for a plain conversion and
+ * then narrows compares with constants (relu6', hardsigmoid') back to
+ * float16, which x86 runs one element at a time. */
 typedef short __attribute__((ext_vector_type(16), aligned(2))) clact_s16x16_;
-#define CLACT_H2F16(p) __builtin_ia32_vcvtph2ps512_mask(*(const global clact_s16x16_ *)(p), (float16)0.0f, (ushort)0xffff, 4)
+inline float16 clact_h2f16(const global store_t *p)
+{
+    float16 r;
+    __asm__("vcvtph2ps %1, %0" : "=v"(r) : "m"(*(const global clact_s16x16_ *)p));
+    return r;
+}
+#define CLACT_H2F16(p) clact_h2f16(p)
 #endif
 inline realv clact_ldv(const global store_t *p, size_t i)
 {

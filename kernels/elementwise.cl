@@ -288,11 +288,9 @@ typedef real acc_t;
 /* On CPUs with AVX-512 (F and DQ) this pass, in float, is bound by its operations,
  * not by memory (without the sums, bfloat16's ran 17% faster at full
  * size), so two of them come from AVX-512 itself:
- * - prelu'(x) as one vfixupimmps by the class of x: 1 for positive values
- *   and +inf, the slope for zeros, negative values and -inf, x itself for
- *   NaN (the table's nibbles, class 7 down to 0: 1, w, 1, w, 1, w, NaN(x),
- *   x), where compares and selects took four; the same values as
- *   clact_grad_prelu, so dx is the plain kernel's bit for bit.
+ * - prelu'(x) as one vfixupimmps by the class of x (clact_grad_prelu
+ *   there, CLACT_PW512 in clact_ops.cl), where compares and selects took
+ *   four;
  * - bfloat16's terms in float: x dy has at most 16 significant bits, so
  *   q = (x 2^64) dy is exact wherever it is a normal float, i.e. for
  *   products in [2^-190, 2^64); one vfpclassps per 16 lanes finds NaN,
@@ -303,15 +301,7 @@ typedef real acc_t;
  *   bfloat16's smallest subnormal. */
 #if CLACT_CPU && CLACT_HAS_FP64 && CLACT_DTYPE != 3 && defined(__AVX512F__) && defined(__AVX512DQ__) && \
     defined(__clang__) && CLACT_VEC % 16 == 0
-#define CLACT_PRELU_AVX512 1
-#define CLACT_FIXUP_16(w, x) __builtin_ia32_fixupimmps512_mask((w), (x), (int16)0xA0A0A021, 0, (ushort)0xffff, 4)
 #define CLACT_ODD_16(v) __builtin_ia32_fpclassps512_mask((v), 0xB9, (ushort)0xffff) /* NaN, inf, subnormal */
-inline realv clact_grad_prelu_fix(realv x, real w)
-{
-    const float16 wv = (float16)w;
-#define CLACT_FIXUP_P(s) CLACT_FIXUP_16(wv, x s)
-    return CLACT_BY16(CLACT_FIXUP_P);
-}
 /* whether any lane of v is NaN, infinite or subnormal */
 inline int clact_any_odd(realv v)
 {
@@ -325,7 +315,6 @@ inline int clact_any_odd(realv v)
 }
 #define CLACT_DW_SCALED (CLACT_DTYPE == 2)
 #else
-#define CLACT_PRELU_AVX512 0
 #define CLACT_DW_SCALED 0
 #endif
 
@@ -374,11 +363,7 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
             clact_prefetch(x, idx, m * C, CLACT_STREAM(m * C));
             clact_prefetch(dy, idx, m * C, CLACT_STREAM(m * C));
             const realv xv = clact_ldv(x, idx), gv = clact_ldv(dy, idx);
-#if CLACT_PRELU_AVX512
-            if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu_fix(xv, wc), CLACT_STREAM(m * C));
-#else
             if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu(xv, wc, 0), CLACT_STREAM(m * C));
-#endif
 #if CLACT_DW_SCALED
             /* (x 2^64) dy, 0 where x > 0 (0 dy is NaN for infinite dy:
              * such a vector takes the double path, which masks it) */
