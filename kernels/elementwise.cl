@@ -518,8 +518,15 @@ kernel void clact_crelu_fwd(const global store_t *x, ulong x_off, global store_t
  * factors NaN for x NaN (one test for it) */
 inline realv clact_crelu_grad(realv v, realv gp, realv gn)
 {
+#if CLACT_PW512
+#define CLACT_GCRELU_P(s) \
+    (gp s * CLACT_FIX_16((float16)0.0f, v s, CLACT_FIX_RELU, (ushort)0xffff) - \
+     gn s * CLACT_FIX_16((float16)0.0f, v s, CLACT_FIX_NEG, (ushort)0xffff))
+    return CLACT_BY16(CLACT_GCRELU_P);
+#else
     const realv z = CLACT_OR_NAN(v, 0);
     return gp * (v > 0 ? (realv)1 : z) - gn * (v < 0 ? (realv)1 : z);
+#endif
 }
 
 inline void clact_crelu_bwd_vec(const global store_t *x, const global store_t *dy, global store_t *dx, size_t n,
