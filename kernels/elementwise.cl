@@ -285,7 +285,7 @@ typedef union { accv_t v; double a[CLACT_VEC]; } clact_acc_lanes;
 typedef real acc_t;
 #endif
 
-/* On CPUs with AVX-512 (F and DQ) this pass, in float, is bound by its operations,
+/* On CPUs with AVX-512 this pass, in float, is bound by its operations,
  * not by memory (without the sums, bfloat16's ran 17% faster at full
  * size), so two of them come from AVX-512 itself:
  * - prelu'(x) as one vfixupimmps by the class of x (clact_grad_prelu
@@ -293,69 +293,38 @@ typedef real acc_t;
  *   four;
  * - bfloat16's terms in float: x dy has at most 16 significant bits, so
  *   q = (x 2^64) dy is exact wherever it is a normal float, i.e. for
- *   products in [2^-190, 2^64); one vfpclassps per 16 lanes finds NaN,
- *   +-inf and subnormals, and a vector with any takes the exact double
- *   product instead. q is converted once where x and dy each were, and
- *   the lanes' sums are scaled back by 2^-64 (exact) at the end. A
- *   product below 2^-213 rounds to 0 there: less than 2^-80 of
- *   bfloat16's smallest subnormal. */
-#if CLACT_CPU && CLACT_HAS_FP64 && CLACT_DTYPE != 3 && defined(__AVX512F__) && defined(__AVX512DQ__) && \
-    defined(__clang__) && CLACT_VEC % 16 == 0
-#define CLACT_ODD_16(v) __builtin_ia32_fpclassps512_mask((v), 0xB9, (ushort)0xffff) /* NaN, inf, subnormal */
-/* whether any lane of v is NaN, infinite or subnormal */
-inline int clact_any_odd(realv v)
-{
-#if CLACT_VEC == 16
-    return CLACT_ODD_16(v) != 0;
-#elif CLACT_VEC == 32
-    return (CLACT_ODD_16(v.lo) | CLACT_ODD_16(v.hi)) != 0;
-#else
-    return (CLACT_ODD_16(v.lo.lo) | CLACT_ODD_16(v.lo.hi) | CLACT_ODD_16(v.hi.lo) | CLACT_ODD_16(v.hi.hi)) != 0;
-#endif
-}
+ *   products in [2^-190, 2^64). q is converted once where x and dy each
+ *   were, and the lanes' sums are scaled back by 2^-64 (exact) at the
+ *   end. A share whose sum comes out NaN or infinite (a NaN or infinite
+ *   input, 0 * inf beside a positive x, a product of 2^64 or more) is
+ *   summed again with exact double products, which mask what x > 0 and
+ *   NaN x leave out. A product below 2^-190 is a subnormal q: it loses at
+ *   most 2^-213 (after the scaling), where bfloat16's smallest subnormal
+ *   is 2^-133. (A test of every vector's q for NaN, infinities and
+ *   subnormals (vfpclassps) had cost 7% in cache.) */
+#if CLACT_CPU && CLACT_HAS_FP64 && CLACT_DTYPE != 3 && defined(__AVX512F__) && defined(__clang__) && \
+    CLACT_VEC % 16 == 0
 #define CLACT_DW_SCALED (CLACT_DTYPE == 2)
 #else
 #define CLACT_DW_SCALED 0
 #endif
 
-__attribute__((reqd_work_group_size(CLACT_RED_LOCAL, 1, 1)))
-kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
-                                   ulong outer, ulong C, ulong inner, ulong P, ulong chunk,
-                                   global acc_t *partial, const global store_t *w, global store_t *dx,
-                                   ulong dx_off, int want_dx)
+/* The sum of x dy over x <= 0 at positions j, j + step, ... below e of
+ * channel c (CLACT_VEC at a time where they lie in one block of inner),
+ * and dx at the same positions where want_dx; exact: bfloat16's products
+ * in double (below) */
+CLACT_INLINE acc_t clact_dw_share(const global store_t *x, const global store_t *dy, global store_t *dx, size_t C,
+                                  size_t c, size_t inner, clact_div di, size_t m, size_t j, size_t e, size_t step,
+                                  real wc, int want_dx, int exact)
 {
-#if CLACT_RED_LOCAL > 1
-    local acc_t sh[CLACT_RED_LOCAL];
-#endif
-    const clact_div di = clact_div_make(inner);
-    const size_t g = get_group_id(0), l = get_local_id(0);
-    const size_t c = g / P, p = g % P, m = outer * inner;
-    x += x_off;
-    dy += dy_off;
-    dx += dx_off;
-    const real wc = want_dx ? clact_ld(w, c) : (real)0;
-    const size_t b = p * chunk;
-#if CLACT_CPU
-    /* work-item l takes the l-th of CLACT_RED_LOCAL consecutive pieces:
-     * one thread runs the items of a group one after the other, so each
-     * streams through memory */
-    const size_t step = CLACT_VEC;
-    const size_t sub = ((chunk + CLACT_RED_LOCAL - 1) / CLACT_RED_LOCAL + CLACT_VEC - 1) / CLACT_VEC * CLACT_VEC;
-    const size_t e = min(m, min(b + chunk, b + (l + 1) * sub));
-    size_t j = b + l * sub, o, r;
-#else
-    /* work-item l takes CLACT_VEC consecutive positions out of every
-     * CLACT_RED_LOCAL * CLACT_VEC: vector loads, coalesced across items */
-    const size_t step = (size_t)CLACT_RED_LOCAL * CLACT_VEC;
-    const size_t e = min(m, b + chunk);
-    size_t j = b + l * CLACT_VEC, o, r;
-#endif
+    (void)exact; /* bfloat16 on AVX-512 only */
 #if CLACT_HAS_FP64
     accv_t a = 0; /* per lane; summed in lane order at the end */
     acc_t a0 = 0; /* the element-by-element path */
 #else
     acc_t comp = 0, s = 0;
 #endif
+    size_t o, r;
     clact_divmod(j, di, &o, &r); /* position j = o * inner + r */
     for (; j < e; j += step) {
         const size_t idx = (o * C + c) * inner + r;
@@ -366,12 +335,11 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
             if (want_dx) clact_stvs(dx, idx, gv * clact_grad_prelu(xv, wc, 0), CLACT_STREAM(m * C));
 #if CLACT_DW_SCALED
             /* (x 2^64) dy, 0 where x > 0 (0 dy is NaN for infinite dy:
-             * such a vector takes the double path, which masks it) */
-            const realv q = (xv <= 0 ? xv * 0x1p64f : (realv)0) * gv;
-            if (clact_any_odd(q))
+             * the exact pass masks it) */
+            if (exact)
                 a += CLACT_ACC_MASK(xv <= 0) ? CLACT_TO_ACCV(xv) * CLACT_TO_ACCV(gv) * 0x1p64 : (accv_t)0;
             else
-                a += CLACT_TO_ACCV(q);
+                a += CLACT_TO_ACCV((xv <= 0 ? xv * 0x1p64f : (realv)0) * gv);
 #elif CLACT_HAS_FP64
 #if CLACT_DTYPE == 1
             /* two halves: at most 22 significant bits, magnitudes in
@@ -421,11 +389,52 @@ kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const g
 #if CLACT_DW_SCALED
     acc_t s = 0;
     for (int k = 0; k < CLACT_VEC; ++k) s += ua.a[k];
-    s = a0 + s * 0x1p-64;
+    return a0 + s * 0x1p-64;
 #else
     acc_t s = a0;
     for (int k = 0; k < CLACT_VEC; ++k) s += ua.a[k];
+    return s;
 #endif
+#else
+    return s;
+#endif
+}
+
+__attribute__((reqd_work_group_size(CLACT_RED_LOCAL, 1, 1)))
+kernel void clact_prelu_dw_partial(const global store_t *x, ulong x_off, const global store_t *dy, ulong dy_off,
+                                   ulong outer, ulong C, ulong inner, ulong P, ulong chunk,
+                                   global acc_t *partial, const global store_t *w, global store_t *dx,
+                                   ulong dx_off, int want_dx)
+{
+#if CLACT_RED_LOCAL > 1
+    local acc_t sh[CLACT_RED_LOCAL];
+#endif
+    const clact_div di = clact_div_make(inner);
+    const size_t g = get_group_id(0), l = get_local_id(0);
+    const size_t c = g / P, p = g % P, m = outer * inner;
+    x += x_off;
+    dy += dy_off;
+    dx += dx_off;
+    const real wc = want_dx ? clact_ld(w, c) : (real)0;
+    const size_t b = p * chunk;
+#if CLACT_CPU
+    /* work-item l takes the l-th of CLACT_RED_LOCAL consecutive pieces:
+     * one thread runs the items of a group one after the other, so each
+     * streams through memory */
+    const size_t step = CLACT_VEC;
+    const size_t sub = ((chunk + CLACT_RED_LOCAL - 1) / CLACT_RED_LOCAL + CLACT_VEC - 1) / CLACT_VEC * CLACT_VEC;
+    const size_t e = min(m, min(b + chunk, b + (l + 1) * sub));
+    const size_t j = b + l * sub;
+#else
+    /* work-item l takes CLACT_VEC consecutive positions out of every
+     * CLACT_RED_LOCAL * CLACT_VEC: vector loads, coalesced across items */
+    const size_t step = (size_t)CLACT_RED_LOCAL * CLACT_VEC;
+    const size_t e = min(m, b + chunk);
+    const size_t j = b + l * CLACT_VEC;
+#endif
+    acc_t s = clact_dw_share(x, dy, dx, C, c, inner, di, m, j, e, step, wc, want_dx, 0);
+#if CLACT_DW_SCALED
+    if (!isfinite(s)) s = clact_dw_share(x, dy, dx, C, c, inner, di, m, j, e, step, wc, 0, 1);
 #endif
 #if CLACT_RED_LOCAL > 1
     sh[l] = s;
