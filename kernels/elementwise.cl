@@ -298,10 +298,10 @@ typedef real acc_t;
  *   end. A share whose sum comes out NaN or infinite (a NaN or infinite
  *   input, 0 * inf beside a positive x, a product of 2^64 or more) is
  *   summed again with exact double products, which mask what x > 0 and
- *   NaN x leave out. A product below 2^-190 is a subnormal q: it loses at
- *   most 2^-213 (after the scaling), where bfloat16's smallest subnormal
- *   is 2^-133. (A test of every vector's q for NaN, infinities and
- *   subnormals (vfpclassps) had cost 7% in cache.) */
+ *   NaN x leave out. A product x dy below 2^-190 gives a subnormal q: it
+ *   loses at most 2^-213 (after the scaling), where bfloat16's smallest
+ *   subnormal is 2^-133. (A test of every vector's q for NaN, infinities
+ *   and subnormals (vfpclassps) had cost 10% in cache.) */
 #if CLACT_CPU && CLACT_HAS_FP64 && CLACT_DTYPE != 3 && defined(__AVX512F__) && defined(__clang__) && \
     CLACT_VEC % 16 == 0
 #define CLACT_DW_SCALED (CLACT_DTYPE == 2)
