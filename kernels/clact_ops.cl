@@ -1788,23 +1788,20 @@ CLACT_INLINE realv clact_grad_softplus(realv x, realv beta, realv th)
 CLACT_INLINE realv clact_div6(realv v)
 {
     const realv h = v * CLACT_SIXTH;
-    return fma(fma(-h, CLACT_K(6), v), CLACT_K(CLACT_SIXTH), h);
-}
-/* 16-bit results: the product by 1/6 alone (1.5 float ulps: 2^-21 of a
- * float16 ulp), two instructions less */
 #if CLACT_LOWP
-#define CLACT_DIV6(v) ((v) * CLACT_SIXTH)
+    return h; /* 16-bit results: 1.5 float ulps, 2^-21 of a float16 ulp */
 #else
-#define CLACT_DIV6(v) clact_div6(v)
+    return fma(fma(-h, CLACT_K(6), v), CLACT_K(CLACT_SIXTH), h);
 #endif
+}
 CLACT_INLINE realv clact_fwd_hardswish(realv x, realv p0, realv p1)
 {
-    const realv m = CLACT_DIV6(x * (x + 3));
+    const realv m = clact_div6(x * (x + 3));
     return x <= -3 ? (realv)0 : (x >= 3 ? x : m);
 }
 CLACT_INLINE realv clact_grad_hardswish(realv x, realv p0, realv p1)
 {
-    const realv m = CLACT_DIV6(fma(CLACT_K((realv)2), x, CLACT_K((realv)3)));
+    const realv m = clact_div6(fma(CLACT_K((realv)2), x, CLACT_K((realv)3)));
     return x < -3 ? (realv)0 : (x > 3 ? (realv)1 : m);
 }
 
@@ -1812,7 +1809,7 @@ CLACT_INLINE realv clact_grad_hardswish(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_fwd_hardsigmoid(realv x, realv p0, realv p1)
 {
     /* x + 3 clipped to [0, 6] first (NaN passes): 6/6 is 1 exactly */
-    return CLACT_DIV6(clact_clamp(x + 3, CLACT_K(0.0f), CLACT_K(6.0f)));
+    return clact_div6(clact_clamp(x + 3, CLACT_K(0.0f), CLACT_K(6.0f)));
 }
 CLACT_INLINE realv clact_grad_hardsigmoid(realv x, realv p0, realv p1)
 {

@@ -42,6 +42,16 @@ static const char *cfg_label(const tu_cfg *c)
     return buf;
 }
 
+/* scores the n inputs x (tu_alloc'd, freed here) of configuration c */
+static void score_inputs(const tu_cfg *c, double *x, size_t n)
+{
+    tu_score s;
+    tu_score_init(&s, FWD_TOL);
+    run_and_score(c, x, n, &s);
+    tu_free(x);
+    TU_ASSERT_SCORE(&s, cfg_label(c));
+}
+
 /* Everything: specials, kinks, grid, uniform, random bit patterns. */
 START_TEST(test_forward_all_inputs)
 {
@@ -50,11 +60,7 @@ START_TEST(test_forward_all_inputs)
     clact_activation a = tu_cfg_act(c, p);
     size_t n = 0;
     double *x = tu_inputs(CLACT_F32, &a, 0, 1000u + (unsigned)_i, &n);
-    tu_score s;
-    tu_score_init(&s, FWD_TOL);
-    run_and_score(c, x, n, &s);
-    tu_free(x);
-    TU_ASSERT_SCORE(&s, cfg_label(c));
+    score_inputs(c, x, n);
 }
 END_TEST
 
@@ -179,11 +185,7 @@ START_TEST(test_forward_runs)
     const tu_cfg *c = &tu_cfgs[_i];
     size_t n = 0;
     double *x = tu_run_inputs(&n);
-    tu_score s;
-    tu_score_init(&s, FWD_TOL);
-    run_and_score(c, x, n, &s);
-    tu_free(x);
-    TU_ASSERT_SCORE(&s, cfg_label(c));
+    score_inputs(c, x, n);
 }
 END_TEST
 
