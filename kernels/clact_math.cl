@@ -773,6 +773,13 @@ CLACT_INLINE realv clact_vmax(realv a, realv b)
                 L(2, i)),                                                                           \
             t, L(1, i)),                                                                            \
         t, L(0, i))
+#define CLACT_HORNER9(L, i, t)                                                                      \
+    fma(fma(fma(fma(fma(fma(fma(fma(fma(L(9, i), t, L(8, i)), t, L(7, i)), t, L(6, i)), t, L(5, i)), t,      \
+                        L(4, i)),                                                                   \
+                    t, L(3, i)),                                                                    \
+                t, L(2, i)),                                                                        \
+            t, L(1, i)),                                                                            \
+        t, L(0, i))
 #if CLACT_HAVE_PERM
 /* the index of piece round(s x) - kmin, for x in the table's range, in
  * the low bits of 1.5*2^23 + round(s x) - kmin */
@@ -919,20 +926,23 @@ CLACT_INLINE realv clact_tanh(realv x)
 #define CLACT_H16 0
 #endif
 /* float32 on AVX-512 (CLACT_R32): where every lane of x lies above a
- * table's XLO, forward mish is x P(x), softplus (beta 1) max(x, 0) +
- * P(|x|) and mish's derivative P(x) itself, with P from 32 polynomials in
- * w = x - m (vpermi2ps; piece, index and centre as CLACT_H16's) of x (|x|)
- * clamped at XHI above, where the result rounds to x (to dy): no
- * exponential, no division. The ranges hold nearly all of an activation's
- * inputs (mish: x > -20.48, degree 7, and x > -20.1, degree 8; softplus:
- * x > -20, degree 5); a vector with a lane below, or NaN, takes the
- * general form. The piece of mish' root -1.1924 is centred on it with
- * P(m) as its constant term, which keeps the relative accuracy up to the
- * root. Worst errors in range (every 4th float): mish 2.05 ulp forward
- * and 2.02 backward (the general forms 2.69 and 3.02 over all floats),
- * softplus 1.77 (1.76). tools/fit_f32_tables.py fits the tables
- * (CLACT_R32_*, clact_ops.cl) and scores them. (gelu's P = Phi(x), of
- * degree 9 to x > -7.7, was no faster than its general form.) */
+ * table's XLO, forward mish is x P(x), softplus (beta 1) and gelu
+ * max(x, 0) + P(|x|) and mish's derivative P(x) itself, with P from 32
+ * polynomials in w = x - m (vpermi2ps; gelu: 16, vpermps; piece, index
+ * and centre as CLACT_H16's) of x (|x|) clamped at XHI above, where the
+ * result rounds to x (to dy): no exponential, no division. The ranges
+ * hold nearly all of an activation's inputs (mish: x > -20.48, degree 7,
+ * and x > -20.1, degree 8; softplus: x > -20, degree 5; gelu: x > -7.5,
+ * degree 9); a vector with a lane below, or NaN, takes the general form.
+ * The piece of mish' root -1.1924 is centred on it with P(m) as its
+ * constant term, which keeps the relative accuracy up to the root; so is
+ * gelu's first piece on P's root 0 (P(0) = 0 the constant term: the
+ * result keeps its relative accuracy down to the subnormals). Worst
+ * errors in range (every 4th float; gelu every float): mish 2.05 ulp
+ * forward and 2.02 backward (the general forms 2.69 and 3.02 over all
+ * floats), softplus 1.77 (1.76), gelu 2.83 (3.09 with its general form).
+ * tools/fit_f32_tables.py fits the tables (CLACT_R32_*, clact_ops.cl)
+ * and scores them. */
 #if CLACT_HAVE_PERM && CLACT_DTYPE == 0
 #define CLACT_R32 1
 /* x > lo in every lane (false for NaN): one compare into a mask register
@@ -954,6 +964,11 @@ CLACT_INLINE bool clact_all_gt(realv x, float lo)
     clact_h32_w((x) < CLACT_R32_##NAME##_XHI ? (x) : CLACT_R32_##NAME##_XHI, CLACT_R32_##NAME##_S,               \
                 CLACT_R32_##NAME##_KMIN, CLACT_R32_##NAME##_M_A, CLACT_R32_##NAME##_M_B, (i))
 #define CLACT_R32_C(NAME, k, i) clact_perm2(CLACT_R32_##NAME##_C##k##_A, CLACT_R32_##NAME##_C##k##_B, i)
+/* the same for a table of 16 pieces (gelu's) */
+#define CLACT_R16_W(NAME, x, i)                                                                                  \
+    clact_h16_w((x) < CLACT_R32_##NAME##_XHI ? (x) : CLACT_R32_##NAME##_XHI, CLACT_R32_##NAME##_S,               \
+                CLACT_R32_##NAME##_KMIN, CLACT_R32_##NAME##_M, (i))
+#define CLACT_R16_C(NAME, k, i) clact_perm(CLACT_R32_##NAME##_C##k, i)
 #else
 #define CLACT_R32 0
 #endif

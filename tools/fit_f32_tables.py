@@ -5,16 +5,18 @@ mish's backward on AVX-512, CLACT_R32) and print them as C defines, with
 the worst error of the results, found by evaluating the kernels' float
 arithmetic on float32 inputs spread over each piece.
 
-The result is x P(x) (softplus: max(x, 0) + P(|x|); backward: dy P(x)),
-with P from 32 polynomials (vpermi2ps) where every lane of a vector lies
-above XLO: the piece is k = round(s x) of x (|x|) clamped at XHI above
+The result is x P(x) (softplus, gelu: max(x, 0) + P(|x|); backward:
+dy P(x)), with P from 32 polynomials (vpermi2ps; gelu: 16, vpermps) where
+every lane of a vector lies above XLO: the piece is k = round(s x) of x
+(|x|) clamped at XHI above
 (where the result rounds to x or dy), index k - kmin (the low bits of
 fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with w = x - m_k, m_k the
 piece's centre from a table too. In the steep tail of P a piece is
 centred on the end where |P| is smallest: |P| grows from there, its
 terms have one sign and Horner's scheme keeps the relative accuracy that
 it would lose to cancellation from the middle; the piece that holds a
-root of P is centred on it, with P(m) rounded as its constant term.
+root of P is centred on it, with P(m) rounded as its constant term
+(gelu's P(0) = 0: its first piece holds only P's root).
 Below XLO, and for NaN, the ops keep their general forms. The fit is
 that of tools/fit_f16_tables.py with the weight 1/|P| (P's relative
 error, which is the result's where it matters). XLO is the float nearest
@@ -23,6 +25,7 @@ the range's low end from inside whose piece the kernels' rounding finds
 
   forward  mish       x tanh(softplus(x))     P = tanh(softplus(x))
   forward  softplus   log1p(e^x) (beta 1)     max(x, 0) + P(|x|), P(a) = log1p(e^-a)
+  forward  gelu       x Phi(x)                max(x, 0) + P(|x|), P(a) = -a Phi(-a)
   backward mish       dy mish'(x)             P = mish'(x), root -1.1924
 
 Developer tool (needs mpmath and numpy from PyPI):
@@ -33,7 +36,8 @@ import numpy as np
 
 import fit_f16_tables as h
 
-# name: (P, form, s, kmin, H, C, degree, root): 32 pieces from kmin.
+# name: (P, form, s, kmin, H, C, degree, root, pieces): pieces (16 or 32)
+# from kmin.
 # "x": the result is x P(x), x clamped at H above (where x P rounds to x);
 # the pieces below C are centred on their low ends (the steep tail, |P|
 # increasing: its terms have one sign there).
@@ -44,11 +48,11 @@ import fit_f16_tables as h
 # x + P rounds to x), the range -H < x; the pieces above C are centred on
 # their high ends (P decreasing).
 TABLES = {
-    "MISH_F": (h.mish_f, "x", 1.05, -21, 10.0, -1.0, 7, None),
-    "SP_F": (lambda a: h.softplus(-a), "even", 1.55, 0, 20.0, 1.0, 5, None),
-    "MISH_B": (h.mish_b, "dy", 1.02, -20, 11.0, -2.0, 8, -1.19),
+    "MISH_F": (h.mish_f, "x", 1.05, -21, 10.0, -1.0, 7, None, 32),
+    "SP_F": (lambda a: h.softplus(-a), "even", 1.55, 0, 20.0, 1.0, 5, None, 32),
+    "GELU_F": (lambda a: -a * mp.erfc(a / mp.sqrt(2)) / 2, "even", 2.0, 0, 7.5, 1.0, 9, 0.0, 16),
+    "MISH_B": (h.mish_b, "dy", 1.02, -20, 11.0, -2.0, 8, -1.19, 32),
 }
-NPC = 32
 
 
 def index(x, s, kmin):
@@ -58,7 +62,8 @@ def index(x, s, kmin):
 
 
 def low_end(s, kmin):
-    """XLO: every float32 x > XLO (up to piece kmin + 31) lies in piece kmin or above"""
+    """XLO: every float32 x > XLO (up to piece kmin + 31) lies in piece kmin or above (the "x" and
+    "dy" forms: 32 pieces)"""
     lo = np.float32((kmin - 0.5) / s)
     while index(np.nextafter(lo, np.float32(np.inf)), s, kmin) != 0:
         lo = np.nextafter(lo, np.float32(np.inf))
@@ -68,25 +73,26 @@ def low_end(s, kmin):
 
 
 def fit(name, nodes=40):
-    P, form, s, kmin, H, C, deg, root = TABLES[name]
-    r = mp.findroot(P, root) if root is not None else None
+    P, form, s, kmin, H, C, deg, root, npc = TABLES[name]
+    r = (mp.findroot(P, root) if root else mp.mpf(0)) if root is not None else None
     hi = np.float32(H)
-    assert index(hi, s, kmin) < NPC  # the clamp's piece is in the table
+    assert index(hi, s, kmin) < npc  # the clamp's piece is in the table
     lo = -hi if form == "even" else low_end(s, kmin)
     cen, coef = [], []
-    for k in range(kmin, kmin + NPC):
+    for k in range(kmin, kmin + npc):
         a, b = max((k - 0.5) / s, 0.0 if form == "even" else float(lo)), min((k + 0.5) / s, float(hi))
         c0 = None
         if form == "even":
             m = mp.mpf(float(np.float32(b if a >= C else k / s)))
         else:
             m = mp.mpf(float(np.float32(a if b <= C else k / s)))
-            if r is not None and a <= r < b:
-                m = mp.mpf(float(np.float32(r)))
-                c0 = P(m)
+        if r is not None and a <= r < b:
+            m = mp.mpf(float(np.float32(r)))
+            c0 = P(m)
         cen.append(float(m))
-        coef.append([float(c) for c in h.fit_piece(P, lambda x, p: 1 / abs(p), a, b, m, deg, nodes, c0)])
-    return dict(name=name, P=P, form=form, s=np.float32(s), kmin=kmin, lo=lo, hi=hi,
+        # a node on the root (gelu's P(0) = 0) weighs nothing: c0 holds it
+        coef.append([float(c) for c in h.fit_piece(P, lambda x, p: 1 / abs(p) if p else 0, a, b, m, deg, nodes, c0)])
+    return dict(name=name, P=P, form=form, s=np.float32(s), kmin=kmin, lo=lo, hi=hi, npc=npc,
                 cen=np.array(cen, dtype=np.float32), coef=np.array(coef, dtype=np.float32), deg=deg)
 
 
@@ -106,7 +112,7 @@ def score(t, per=2000):
     piece, its ends included (even: on both sides of 0), and as many from
     H to 2H"""
     xs = []
-    for k in range(t["kmin"], t["kmin"] + NPC):
+    for k in range(t["kmin"], t["kmin"] + t["npc"]):
         a = max(np.float32((k - 0.5) / float(t["s"])), np.nextafter(t["lo"], np.float32(np.inf)))
         b = min(np.float32((k + 0.5) / float(t["s"])), t["hi"])
         xs.append(np.linspace(a, b, per).astype(np.float32))
@@ -118,7 +124,7 @@ def score(t, per=2000):
     p = evaluate(t, x)
     if t["form"] == "even":  # as clact_nonneg_or_m0(x) + P
         res = (np.where(x > 0, x, np.float32(-0.0)).astype(np.float64) + p).astype(np.float32)
-        want = np.array([float(h.softplus(mp.mpf(float(v)))) for v in x])
+        want = np.array([float(max(v, 0) + t["P"](mp.mpf(abs(float(v))))) for v in x])
     elif t["form"] == "dy":  # dy = 1
         res = p
         want = np.array([float(t["P"](mp.mpf(float(v)))) for v in x])
@@ -131,14 +137,14 @@ def score(t, per=2000):
 
 
 def defines(t):
-    """XLO, XHI, s, kmin, and per table of 16 (_A pieces 0-15, _B 16-31)
-    the centres (_M) and the coefficients (_C0 ...)"""
+    """XLO, XHI, s, kmin, and per table of 16 (of 32: _A pieces 0-15, _B
+    16-31) the centres (_M) and the coefficients (_C0 ...)"""
     name = "CLACT_R32_" + t["name"]
     out = ["#define %s_XLO %.9ef" % (name, t["lo"]), "#define %s_XHI %.9ef" % (name, t["hi"]),
            "#define %s_S %.9ef" % (name, t["s"]), "#define %s_KMIN %d" % (name, t["kmin"])]
     cols = [("_M", t["cen"])] + [("_C%d" % j, t["coef"][:, j]) for j in range(t["deg"] + 1)]
     for suffix, v in cols:
-        for half, part in (("_A", v[:16]), ("_B", v[16:])):
+        for half, part in (("_A", v[:16]), ("_B", v[16:])) if t["npc"] == 32 else (("", v),):
             out.append(h.table16("%s%s%s" % (name, suffix, half), part))
     return "\n".join(out)
 
@@ -151,6 +157,6 @@ if __name__ == "__main__":
         t = fit(name)
         worst, at, n = score(t)
         print("/* %s: (%.9g, %.9g), s = %.9g, pieces %d..%d (index k + %d), degree %d; worst %.3f ulp"
-              " (at %.9g) of %d results */" % (t["name"], t["lo"], t["hi"], t["s"], t["kmin"], t["kmin"] + NPC - 1,
+              " (at %.9g) of %d results */" % (t["name"], t["lo"], t["hi"], t["s"], t["kmin"], t["kmin"] + t["npc"] - 1,
                                                -t["kmin"], t["deg"], worst, at, n))
         print(defines(t))

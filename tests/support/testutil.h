@@ -122,8 +122,8 @@ double *tu_random(clact_dtype t, size_t n, double lo, double hi, uint64_t seed);
 /* float32 runs of consecutive values, so that whole vectors share one
  * form: a CPU may take a faster form for a vector whose lanes all lie in
  * a range (float32 mish above -20.476192 forward and -20.098040 backward,
- * softplus above -20, with x or |x| clamped at 10, 11 and 20 inside the
- * form) and the general one for any other. Runs of 256 floats end at,
+ * softplus above -20, gelu above -7.5, with x or |x| clamped at 10, 11,
+ * 20 and 7.5 inside the form) and the general one for any other. Runs of 256 floats end at,
  * start at and straddle each of those points and a few others (mish's
  * root among them); a grid at 1/64 covers [-21, 12]. Returns a malloc'd
  * array (free it) and its length in *n. */
