@@ -27,6 +27,9 @@ the range's low end from inside whose piece the kernels' rounding finds
   forward  softplus   log1p(e^x) (beta 1)     max(x, 0) + P(|x|), P(a) = log1p(e^-a)
   forward  gelu       x Phi(x)                max(x, 0) + P(|x|), P(a) = -a Phi(-a)
   backward mish       dy mish'(x)             P = mish'(x), root -1.1924
+  backward gelu       dy gelu'(x)             P(a) = gelu'(-a) (x < 0), 1 - P(a), root 0.7518
+  backward gelu_tanh  dy gelu_tanh'(x)        the same, root 0.7525
+  backward silu       dy silu'(x)             the same, root 1.2785
 
 Developer tool (needs mpmath and numpy from PyPI):
   python3 tools/fit_f32_tables.py [NAME...]    e.g. MISH_F; all by default
@@ -47,11 +50,18 @@ import fit_f16_tables as h
 # "even": the result is max(x, 0) + P(a), a = |x| clamped at H (where
 # x + P rounds to x), the range -H < x; the pieces above C are centred on
 # their high ends (P decreasing).
+# "half": the result is dy P(a) for x < 0 and dy (1 - P(a)) for x >= 0,
+# a = |x| clamped at H (where 1 - P rounds to 1), the range -H < x, the
+# pieces as "even"'s and the root's as "dy"'s: derivatives f' with
+# f'(x) + f'(-x) = 1 (gelu', gelu_tanh', silu'), P(a) = f'(-a).
 TABLES = {
     "MISH_F": (h.mish_f, "x", 1.05, -21, 10.0, -1.0, 7, None, 32),
     "SP_F": (lambda a: h.softplus(-a), "even", 1.55, 0, 20.0, 1.0, 5, None, 32),
     "GELU_F": (lambda a: -a * mp.erfc(a / mp.sqrt(2)) / 2, "even", 2.0, 0, 7.5, 1.0, 9, 0.0, 16),
     "MISH_B": (h.mish_b, "dy", 1.02, -20, 11.0, -2.0, 8, -1.19, 32),
+    "GELU_B": (lambda a: h.gelu_b(-a), "half", 2.2, 0, 7.0, 1.0, 9, 0.75, 16),
+    "GT_B": (lambda a: h.gt_b(-a), "half", 2.4, 0, 6.4, 1.0, 9, 0.75, 16),
+    "SILU_B": (lambda a: h.silu_b(-a), "half", 0.75, 0, 20.0, 1.0, 8, 1.28, 16),
 }
 
 
@@ -77,12 +87,13 @@ def fit(name, nodes=40):
     r = (mp.findroot(P, root) if root else mp.mpf(0)) if root is not None else None
     hi = np.float32(H)
     assert index(hi, s, kmin) < npc  # the clamp's piece is in the table
-    lo = -hi if form == "even" else low_end(s, kmin)
+    sym = form in ("even", "half")
+    lo = -hi if sym else low_end(s, kmin)
     cen, coef = [], []
     for k in range(kmin, kmin + npc):
-        a, b = max((k - 0.5) / s, 0.0 if form == "even" else float(lo)), min((k + 0.5) / s, float(hi))
+        a, b = max((k - 0.5) / s, 0.0 if sym else float(lo)), min((k + 0.5) / s, float(hi))
         c0 = None
-        if form == "even":
+        if sym:
             m = mp.mpf(float(np.float32(b if a >= C else k / s)))
         else:
             m = mp.mpf(float(np.float32(a if b <= C else k / s)))
@@ -98,7 +109,7 @@ def fit(name, nodes=40):
 
 def evaluate(t, x):
     """the kernels' P for float32 x above XLO"""
-    x = np.minimum(np.abs(x) if t["form"] == "even" else x, t["hi"])
+    x = np.minimum(np.abs(x) if t["form"] in ("even", "half") else x, t["hi"])
     i = np.array([index(v, t["s"], t["kmin"]) for v in x])
     w = (x - t["cen"][i]).astype(np.float32)
     p = t["coef"][i, t["deg"]]
@@ -109,14 +120,14 @@ def evaluate(t, x):
 
 def score(t, per=2000):
     """worst error of the results in float32 ulps over per floats of each
-    piece, its ends included (even: on both sides of 0), and as many from
+    piece, its ends included (even, half: on both sides of 0), and as many from
     H to 2H"""
     xs = []
     for k in range(t["kmin"], t["kmin"] + t["npc"]):
         a = max(np.float32((k - 0.5) / float(t["s"])), np.nextafter(t["lo"], np.float32(np.inf)))
         b = min(np.float32((k + 0.5) / float(t["s"])), t["hi"])
         xs.append(np.linspace(a, b, per).astype(np.float32))
-        if t["form"] == "even":
+        if t["form"] in ("even", "half"):
             xs.append(-xs[-1])
     x = np.unique(np.concatenate(xs + [np.float32([-2.0 ** -20, 2.0 ** -20, 1e-30]),
                                        np.linspace(t["hi"], 2 * t["hi"], per).astype(np.float32)]))
@@ -125,6 +136,9 @@ def score(t, per=2000):
     if t["form"] == "even":  # as clact_nonneg_or_m0(x) + P
         res = (np.where(x > 0, x, np.float32(-0.0)).astype(np.float64) + p).astype(np.float32)
         want = np.array([float(max(v, 0) + t["P"](mp.mpf(abs(float(v))))) for v in x])
+    elif t["form"] == "half":  # dy = 1
+        res = np.where(x < 0, p, np.float32(1) - p)
+        want = np.array([float(t["P"](mp.mpf(-float(v))) if v < 0 else 1 - t["P"](mp.mpf(float(v)))) for v in x])
     elif t["form"] == "dy":  # dy = 1
         res = p
         want = np.array([float(t["P"](mp.mpf(float(v)))) for v in x])
