@@ -1415,5 +1415,13 @@ CLACT_INLINE realv clact_nonneg_or_m0(realv x)
     return CLACT_K(-0.0f) > x ? CLACT_K(-0.0f) : x;
 #endif
 }
+/* f'(x) of an f with f'(x) + f'(-x) = 1 (gelu, gelu_tanh, silu) from
+ * g = f'(-|x|): g for x < 0 and 1 - g above (g <= 1/2 there: no
+ * cancellation); a NaN g passes */
+CLACT_INLINE realv clact_half_sym(realv x, realv g)
+{
+    const realv p = 1 - g;
+    return x < 0 ? g : p;
+}
 
 #endif /* CLACT_MATH_CL */

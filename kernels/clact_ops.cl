@@ -559,9 +559,7 @@ CLACT_INLINE realv clact_grad_gelu(realv x, realv p0, realv p1)
         intv i;
         const realv w = CLACT_R16_W(GELU_B, fabs(x), &i);
 #define CLACT_R32_GELU_B_L(k, i) CLACT_R16_C(GELU_B, k, i)
-        const realv g = CLACT_HORNER9(CLACT_R32_GELU_B_L, i, w);
-        const realv p = 1 - g;
-        return x < 0 ? g : p;
+        return clact_half_sym(x, CLACT_HORNER9(CLACT_R32_GELU_B_L, i, w));
     }
 #endif
 #if CLACT_H16
@@ -575,8 +573,7 @@ CLACT_INLINE realv clact_grad_gelu(realv x, realv p0, realv p1)
 #else
     const realv g = clact_gelu_dtail(fabs(x));
 #endif
-    const realv p = 1 - g;
-    return x < 0 ? g : p;
+    return clact_half_sym(x, g);
 #endif
 }
 
@@ -971,9 +968,7 @@ CLACT_INLINE realv clact_grad_gelu_tanh(realv x, realv p0, realv p1)
         intv i;
         const realv w = CLACT_R16_W(GT_B, fabs(x), &i);
 #define CLACT_R32_GT_B_L(k, i) CLACT_R16_C(GT_B, k, i)
-        const realv g = CLACT_HORNER9(CLACT_R32_GT_B_L, i, w);
-        const realv p = 1 - g;
-        return x < 0 ? g : p;
+        return clact_half_sym(x, CLACT_HORNER9(CLACT_R32_GT_B_L, i, w));
     }
 #endif
 #if CLACT_H16
@@ -1229,9 +1224,7 @@ CLACT_INLINE realv clact_grad_silu(realv x, realv p0, realv p1)
         intv i;
         const realv w = CLACT_R16_W(SILU_B, fabs(x), &i);
 #define CLACT_R32_SILU_B_L(k, i) CLACT_R16_C(SILU_B, k, i)
-        const realv g = CLACT_HORNER8(CLACT_R32_SILU_B_L, i, w);
-        const realv p = 1 - g;
-        return x < 0 ? g : p;
+        return clact_half_sym(x, CLACT_HORNER8(CLACT_R32_SILU_B_L, i, w));
     }
 #endif
 #if CLACT_H16
