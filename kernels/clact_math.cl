@@ -930,17 +930,22 @@ CLACT_INLINE realv clact_tanh(realv x)
  * max(x, 0) + P(|x|) and mish's derivative P(x) itself, with P from 32
  * polynomials in w = x - m (vpermi2ps; gelu: 16, vpermps; piece, index
  * and centre as CLACT_H16's) of x (|x|) clamped at XHI above, where the
- * result rounds to x (to dy): no exponential, no division. The ranges
- * hold nearly all of an activation's inputs (mish: x > -20.48, degree 7,
- * and x > -20.1, degree 8; softplus: x > -20, degree 5; gelu: x > -7.5,
- * degree 9); a vector with a lane below, or NaN, takes the general form.
- * The piece of mish' root -1.1924 is centred on it with P(m) as its
- * constant term, which keeps the relative accuracy up to the root; so is
- * gelu's first piece on P's root 0 (P(0) = 0 the constant term: the
- * result keeps its relative accuracy down to the subnormals). Worst
- * errors in range (every 4th float; gelu every float): mish 2.05 ulp
- * forward and 2.02 backward (the general forms 2.69 and 3.02 over all
- * floats), softplus 1.77 (1.76), gelu 2.83 (3.09 with its general form).
+ * result rounds to x (to dy): no exponential, no division. The
+ * derivatives of gelu, gelu_tanh and silu are P(|x|) or 1 - P(|x|)
+ * (clact_half_sym), P from 16 polynomials too. The ranges hold nearly
+ * all of an activation's inputs (mish: x > -20.48, degree 7, and
+ * x > -20.1, degree 8; softplus: x > -20, degree 5; gelu: x > -7.5 and
+ * x > -7, degree 9; gelu_tanh': x > -6.4, degree 9; silu': x > -20,
+ * degree 8); a vector with a lane below, or NaN, takes the general form.
+ * The piece of a root of P (mish' -1.1924, gelu' 0.7518, gelu_tanh'
+ * 0.7525, silu' 1.2785) is centred on it with P(m) as its constant term,
+ * which keeps the relative accuracy up to the root; so is gelu's first
+ * piece on P's root 0 (P(0) = 0 the constant term: the result keeps its
+ * relative accuracy down to the subnormals). Worst errors in range
+ * (every 4th float; gelu and gelu_tanh' every float, silu' the sweep's):
+ * mish 2.05 ulp forward and 2.02 backward (the general forms 2.69 and
+ * 3.02 over all floats), softplus 1.77 (1.76), gelu 2.83 (3.09 with its
+ * general form) and 2.50, gelu_tanh' 2.43, silu' 2.18 (3.56).
  * tools/fit_f32_tables.py fits the tables (CLACT_R32_*, clact_ops.cl)
  * and scores them. */
 #if CLACT_HAVE_PERM && CLACT_DTYPE == 0
@@ -964,7 +969,7 @@ CLACT_INLINE bool clact_all_gt(realv x, float lo)
     clact_h32_w((x) < CLACT_R32_##NAME##_XHI ? (x) : CLACT_R32_##NAME##_XHI, CLACT_R32_##NAME##_S,               \
                 CLACT_R32_##NAME##_KMIN, CLACT_R32_##NAME##_M_A, CLACT_R32_##NAME##_M_B, (i))
 #define CLACT_R32_C(NAME, k, i) clact_perm2(CLACT_R32_##NAME##_C##k##_A, CLACT_R32_##NAME##_C##k##_B, i)
-/* the same for a table of 16 pieces (gelu's) */
+/* the same for a table of 16 pieces (gelu's, the three derivatives') */
 #define CLACT_R16_W(NAME, x, i)                                                                                  \
     clact_h16_w((x) < CLACT_R32_##NAME##_XHI ? (x) : CLACT_R32_##NAME##_XHI, CLACT_R32_##NAME##_S,               \
                 CLACT_R32_##NAME##_KMIN, CLACT_R32_##NAME##_M, (i))

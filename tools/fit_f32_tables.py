@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Fit the float32 range tables of kernels/clact_ops.cl (CLACT_R32_*: the
-in-range forms of the forwards of mish and softplus (beta 1) and of
-mish's backward on AVX-512, CLACT_R32) and print them as C defines, with
-the worst error of the results, found by evaluating the kernels' float
-arithmetic on float32 inputs spread over each piece.
+in-range forms of the forwards of mish, softplus (beta 1) and gelu and
+of the backwards of mish, gelu, gelu_tanh and silu on AVX-512,
+CLACT_R32) and print them as C defines, with the worst error of the
+results, found by evaluating the kernels' float arithmetic on float32
+inputs spread over each piece.
 
 The result is x P(x) (softplus, gelu: max(x, 0) + P(|x|); backward:
-dy P(x)), with P from 32 polynomials (vpermi2ps; gelu: 16, vpermps) where
-every lane of a vector lies above XLO: the piece is k = round(s x) of x
-(|x|) clamped at XHI above
+dy P(x), gelu', gelu_tanh', silu': dy P(|x|) or dy (1 - P(|x|))), with
+P from 32 polynomials (vpermi2ps; 16 and vpermps for gelu and those
+three derivatives) where every lane of a vector lies above XLO: the
+piece is k = round(s x) of x (|x|) clamped at XHI above
 (where the result rounds to x or dy), index k - kmin (the low bits of
 fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with w = x - m_k, m_k the
 piece's centre from a table too. In the steep tail of P a piece is
