@@ -1411,13 +1411,15 @@ CLACT_INLINE realv clact_gelu_dtail(realv a)
  * x < 0 (-0 where z underflows there) is this + z, the sign of a zero
  * kept, and NaN passes. On AVX-512 vmaxps(-0, x) itself: written as the
  * select, the compiler took a compare and a masked move (and with the
- * select after the sum instead, one operation more still). */
+ * select after the sum instead, one operation more still). Elsewhere the
+ * select (-0 > x ? -0 : x) came out -0 for +0 (float64, and float32 built
+ * for SSE4.1: gelu(+0) = -0); copysign puts x's sign back. */
 CLACT_INLINE realv clact_nonneg_or_m0(realv x)
 {
 #if CLACT_HAVE_PERM && !CLACT_REAL_IS_DOUBLE
     return clact_vmax(CLACT_K(-0.0f), x);
 #else
-    return CLACT_K(-0.0f) > x ? CLACT_K(-0.0f) : x;
+    return copysign(x < 0 ? CLACT_K(0.0f) : x, x);
 #endif
 }
 /* f'(x) of an f with f'(x) + f'(-x) = 1 (gelu, gelu_tanh, silu) from

@@ -427,9 +427,9 @@ CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
     2.250000000e+00f, 2.750000000e+00f, 3.250000000e+00f, 3.750000000e+00f,                                  \
     4.250000000e+00f, 4.750000000e+00f, 5.250000000e+00f, 5.750000000e+00f,                                  \
     6.250000000e+00f, 6.750000000e+00f, 7.250000000e+00f, 7.500000000e+00f)
-#define CLACT_R32_GELU_F_C0 (float16)(0.000000000e+00f, -1.542687714e-01f, -1.586552560e-01f, -7.010352612e-02f, \
-    -2.750506438e-02f, -8.194348775e-03f, -1.875331393e-03f, -3.315648064e-04f,                                  \
-    -4.542623356e-05f, -4.831145361e-06f, -3.992604150e-07f, -2.565749213e-08f,                                  \
+#define CLACT_R32_GELU_F_C0 (float16)(-0.000000000e+00f, -1.542687714e-01f, -1.586552560e-01f, -7.010352612e-02f, \
+    -2.750506438e-02f, -8.194348775e-03f, -1.875331393e-03f, -3.315648064e-04f,                                   \
+    -4.542623356e-05f, -4.831145361e-06f, -3.992604150e-07f, -2.565749213e-08f,                                   \
     -1.282664641e-09f, -4.989773872e-11f, -1.510797130e-12f, -2.393168671e-13f)
 #define CLACT_R32_GELU_F_C1 (float16)(-5.000000000e-01f, -1.325048804e-01f, 8.331546932e-02f, 1.109259501e-01f, \
     5.918962508e-02f, 2.202755027e-02f, 6.017380394e-03f, 1.233818359e-03f,                                     \
@@ -467,7 +467,6 @@ CLACT_INLINE realv clact_lp_gelu_dtail(realv a)
     -9.778347798e-03f, 1.617464470e-03f, -5.973642692e-05f, 1.899927738e-04f,                                    \
     1.160937063e-05f, 4.489535002e-07f, 8.211169416e-07f, 2.041725082e-07f,                                      \
     4.018704303e-08f, 4.740710047e-09f, 3.765825707e-10f, 1.159231669e-10f)
-
 #endif
 CLACT_INLINE realv clact_fwd_gelu(realv x, realv p0, realv p1)
 {
@@ -1466,7 +1465,9 @@ CLACT_INLINE realv clact_fwd_mish(realv x, realv p0, realv p1)
     const realv n = clact_unscale(xc * sc * rho, em);
 #endif
     const realv p = x * (1 - 2 * r);
-    return x > 0 ? p : n;
+    /* n with x's sign: x n/(n + 2) is -0 at x = -0, where the fma of the
+     * scaling can round -0 + -0 em to +0 */
+    return x > 0 ? p : copysign(n, x);
 #endif
 }
 #endif

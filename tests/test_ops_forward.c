@@ -189,23 +189,27 @@ START_TEST(test_forward_runs)
 }
 END_TEST
 
-/* tanh is odd: tanh(-0) = -0, tanh(+0) = +0, in every storage type
- * (the ulp scores count -0 and +0 as equal) */
-START_TEST(test_tanh_signed_zero)
+/* tanh is odd and gelu, gelu_tanh, silu and mish are x P(x) with
+ * P(0) > 0: f(-0) = -0, f(+0) = +0, in every storage type (the ulp
+ * scores count -0 and +0 as equal; a CPU's range tables hold these
+ * zeros too) */
+START_TEST(test_signed_zero)
 {
     static const clact_dtype types[] = {CLACT_F32, CLACT_F16, CLACT_BF16, CLACT_F64};
+    static const clact_op ops[] = {CLACT_OP_TANH, CLACT_OP_GELU, CLACT_OP_GELU_TANH, CLACT_OP_SILU, CLACT_OP_MISH};
     double x[64], y[64];
     for (int i = 0; i < 64; ++i) x[i] = (i % 2) ? -0.0 : 0.0;
-    for (size_t k = 0; k < sizeof types / sizeof types[0]; ++k) {
-        if (types[k] == CLACT_F64 && !tu_has_f64()) continue;
-        clact_activation a = tu_act(CLACT_OP_TANH);
-        clact_tensor t = tu_tensor1(types[k], 64);
-        TU_ASSERT_OK(tu_forward(&a, &t, x, NULL, 0, y));
-        for (int i = 0; i < 64; ++i)
-            ck_assert_msg(y[i] == 0 && signbit(y[i]) == signbit(x[i]), "%s: tanh(%s0) = %g%s",
-                          clact_dtype_name(types[k]), signbit(x[i]) ? "-" : "+", y[i],
-                          signbit(y[i]) ? " (negative)" : "");
-    }
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; ++o)
+        for (size_t k = 0; k < sizeof types / sizeof types[0]; ++k) {
+            if (types[k] == CLACT_F64 && !tu_has_f64()) continue;
+            clact_activation a = tu_act(ops[o]);
+            clact_tensor t = tu_tensor1(types[k], 64);
+            TU_ASSERT_OK(tu_forward(&a, &t, x, NULL, 0, y));
+            for (int i = 0; i < 64; ++i)
+                ck_assert_msg(y[i] == 0 && signbit(y[i]) == signbit(x[i]), "%s %s: f(%s0) = %g%s", tu_act_str(&a),
+                              clact_dtype_name(types[k]), signbit(x[i]) ? "-" : "+", y[i],
+                              signbit(y[i]) ? " (negative)" : "");
+        }
 }
 END_TEST
 
@@ -221,7 +225,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_gelu_minus_ten);
     tcase_add_test(tc, test_parameters_are_arguments);
     tcase_add_test(tc, test_celu_negative_alpha);
-    tcase_add_test(tc, test_tanh_signed_zero);
+    tcase_add_test(tc, test_signed_zero);
     suite_add_tcase(s, tc);
     return s;
 }

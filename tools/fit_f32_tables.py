@@ -18,7 +18,7 @@ centred on the end where |P| is smallest: |P| grows from there, its
 terms have one sign and Horner's scheme keeps the relative accuracy that
 it would lose to cancellation from the middle; the piece that holds a
 root of P is centred on it, with P(m) rounded as its constant term
-(gelu's P(0) = 0: its first piece holds only P's root).
+(gelu's P(0) = 0, written -0: its first piece holds only P's root).
 Below XLO, and for NaN, the ops keep their general forms. The fit is
 that of tools/fit_f16_tables.py with the weight 1/|P| (P's relative
 error, which is the result's where it matters). XLO is the float nearest
@@ -105,6 +105,10 @@ def fit(name, nodes=40):
         cen.append(float(m))
         # a node on the root (gelu's P(0) = 0) weighs nothing: c0 holds it
         coef.append([float(c) for c in h.fit_piece(P, lambda x, p: 1 / abs(p) if p else 0, a, b, m, deg, nodes, c0)])
+        if form == "even" and coef[-1][0] == 0:
+            # -0: max(x, -0) + P(0) then keeps the sign of a zero x
+            # (-0 + +0 would be +0, where x Phi(x) is -0 at x = -0)
+            coef[-1][0] = -0.0
     return dict(name=name, P=P, form=form, s=np.float32(s), kmin=kmin, lo=lo, hi=hi, npc=npc,
                 cen=np.array(cen, dtype=np.float32), coef=np.array(coef, dtype=np.float32), deg=deg)
 
