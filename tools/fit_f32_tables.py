@@ -10,10 +10,10 @@ The result is x P(x) (softplus, gelu: max(x, 0) + P(|x|); backward:
 dy P(x), gelu', gelu_tanh', silu': dy P(|x|) or dy (1 - P(|x|))), with
 P from 32 polynomials (vpermi2ps; 16 and vpermps for gelu and those
 three derivatives) where every lane of a vector lies above XLO: the
-piece is k = round(s x) of x (|x|) clamped at XHI above
-(where the result rounds to x or dy), index k - kmin (the low bits of
-fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with w = x - m_k, m_k the
-piece's centre from a table too. In the steep tail of P a piece is
+piece is k = round(s x) of x (|x|) clamped at XHI above (where the
+result rounds to x or dy), index k - kmin (the low bits of
+fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with w = x - m_k, m_k
+the piece's centre from a table too. In the steep tail of P a piece is
 centred on the end where |P| is smallest: |P| grows from there, its
 terms have one sign and Horner's scheme keeps the relative accuracy that
 it would lose to cancellation from the middle; the piece that holds a
@@ -65,6 +65,7 @@ TABLES = {
     "GT_B": (lambda a: h.gt_b(-a), "half", 2.4, 0, 6.4, 1.0, 9, 0.75, 16),
     "SILU_B": (lambda a: h.silu_b(-a), "half", 0.75, 0, 20.0, 1.0, 8, 1.28, 16),
 }
+SYM = ("even", "half")  # the forms of a = |x|
 
 
 def index(x, s, kmin):
@@ -86,10 +87,10 @@ def low_end(s, kmin):
 
 def fit(name, nodes=40):
     P, form, s, kmin, H, C, deg, root, npc = TABLES[name]
-    r = (mp.findroot(P, root) if root else mp.mpf(0)) if root is not None else None
+    r = mp.findroot(P, root) if root is not None else None
     hi = np.float32(H)
     assert index(hi, s, kmin) < npc  # the clamp's piece is in the table
-    sym = form in ("even", "half")
+    sym = form in SYM
     lo = -hi if sym else low_end(s, kmin)
     cen, coef = [], []
     for k in range(kmin, kmin + npc):
@@ -115,7 +116,7 @@ def fit(name, nodes=40):
 
 def evaluate(t, x):
     """the kernels' P for float32 x above XLO"""
-    x = np.minimum(np.abs(x) if t["form"] in ("even", "half") else x, t["hi"])
+    x = np.minimum(np.abs(x) if t["form"] in SYM else x, t["hi"])
     i = np.array([index(v, t["s"], t["kmin"]) for v in x])
     w = (x - t["cen"][i]).astype(np.float32)
     p = t["coef"][i, t["deg"]]
@@ -126,14 +127,14 @@ def evaluate(t, x):
 
 def score(t, per=2000):
     """worst error of the results in float32 ulps over per floats of each
-    piece, its ends included (even, half: on both sides of 0), and as many from
-    H to 2H"""
+    piece, its ends included (even, half: on both sides of 0), and as many
+    from H to 2H"""
     xs = []
     for k in range(t["kmin"], t["kmin"] + t["npc"]):
         a = max(np.float32((k - 0.5) / float(t["s"])), np.nextafter(t["lo"], np.float32(np.inf)))
         b = min(np.float32((k + 0.5) / float(t["s"])), t["hi"])
         xs.append(np.linspace(a, b, per).astype(np.float32))
-        if t["form"] in ("even", "half"):
+        if t["form"] in SYM:
             xs.append(-xs[-1])
     x = np.unique(np.concatenate(xs + [np.float32([-2.0 ** -20, 2.0 ** -20, 1e-30]),
                                        np.linspace(t["hi"], 2 * t["hi"], per).astype(np.float32)]))
