@@ -2098,6 +2098,50 @@ CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi)
 #endif
 }
 
+#if CLACT_R32
+/* float32 tanh' = sech^2(|x|) from 16 polynomials of degree 7 where every
+ * |x| < 9 (tools/fit_f32_tables.py: the "abs" form; sigmoid' too) */
+#define CLACT_R32_TANH_B_XLO -9.000000000e+00f
+#define CLACT_R32_TANH_B_XHI 9.000000000e+00f
+#define CLACT_R32_TANH_B_S 1.700000048e+00f
+#define CLACT_R32_TANH_B_KMIN 0
+#define CLACT_R32_TANH_B_M (float16)(0.000000000e+00f, 5.882353187e-01f, 1.176470637e+00f, 2.058823586e+00f, \
+    2.647058725e+00f, 3.235294104e+00f, 3.823529482e+00f, 4.411764622e+00f,                                  \
+    5.000000000e+00f, 5.588235378e+00f, 6.176470757e+00f, 6.764705658e+00f,                                  \
+    7.352941036e+00f, 7.941176414e+00f, 8.529411316e+00f, 9.000000000e+00f)
+#define CLACT_R32_TANH_B_C0 (float16)(1.000000000e+00f, 7.205553651e-01f, 3.171696961e-01f, 6.306079030e-02f, \
+    1.988399774e-02f, 6.174125243e-03f, 1.907962724e-03f, 5.887380103e-04f,                                   \
+    1.815832366e-04f, 5.599745054e-05f, 1.726799383e-05f, 5.324884114e-06f,                                   \
+    1.642011512e-06f, 5.063393473e-07f, 1.561375740e-07f, 6.091991622e-08f)
+#define CLACT_R32_TANH_B_C1 (float16)(6.599716329e-08f, -7.618072629e-01f, -5.241772532e-01f, -1.220801249e-01f, \
+    -3.937054798e-02f, -1.231006533e-02f, -3.812280484e-03f, -1.177127939e-03f,                                  \
+    -3.631331783e-04f, -1.119917870e-04f, -3.453576210e-05f, -1.064973912e-05f,                                  \
+    -3.284021659e-06f, -1.012679604e-06f, -3.122750343e-07f, -1.218399177e-07f)
+#define CLACT_R32_TANH_B_C2 (float16)(-1.000005722e+00f, -1.165015548e-01f, 3.325524926e-01f, 1.141945794e-01f, \
+    3.858418390e-02f, 1.223402936e-02f, 3.805047134e-03f, 1.176457154e-03f,                                     \
+    3.630715073e-04f, 1.119843728e-04f, 3.453345562e-05f, 1.064962998e-05f,                                     \
+    3.283966635e-06f, 1.012648340e-06f, 3.122747216e-07f, 1.218374450e-07f)
+#define CLACT_R32_TANH_B_C3 (float16)(1.700265566e-04f, 5.899609923e-01f, -1.693642884e-02f, -6.593748182e-02f, \
+    -2.465482429e-02f, -8.053321391e-03f, -2.526775468e-03f, -7.832630654e-04f,                                 \
+    -2.419495722e-04f, -7.466683019e-05f, -2.303952533e-05f, -7.100987659e-06f,                                 \
+    -2.190014129e-06f, -6.754551123e-07f, -2.082106647e-07f, -8.125515905e-08f)
+#define CLACT_R32_TANH_B_C4 (float16)(6.642434597e-01f, -2.442772537e-01f, -1.321908683e-01f, 2.381683700e-02f, \
+    1.147583779e-02f, 3.933784086e-03f, 1.253534225e-03f, 3.907031205e-04f,                                     \
+    1.207497626e-04f, 3.718075459e-05f, 1.141866051e-05f, 3.538877991e-06f,                                     \
+    1.090020874e-06f, 3.355619640e-07f, 1.038146351e-07f, 4.043321056e-08f)
+#define CLACT_R32_TANH_B_C5 (float16)(1.874043792e-02f, -1.901959926e-01f, 1.042713374e-01f, -7.106761914e-04f, \
+    -3.218640340e-03f, -1.471208292e-03f, -4.989004810e-04f, -1.576402283e-04f,                                 \
+    -4.926931433e-05f, -1.544250154e-05f, -4.882794201e-06f, -1.465196647e-06f,                                 \
+    -4.548666368e-07f, -1.415917126e-07f, -4.286892974e-08f, -1.687736884e-08f)
+#define CLACT_R32_TANH_B_C6 (float16)(-4.592137635e-01f, 1.996931881e-01f, -2.297170833e-02f, 1.845981460e-04f, \
+    1.634775777e-03f, 4.705754109e-04f, 1.431637356e-04f, 4.456869283e-05f,                                     \
+    1.343261192e-05f, 3.891891538e-06f, 1.061319608e-06f, 3.755900195e-07f,                                     \
+    1.122236242e-07f, 3.304025142e-08f, 1.112728487e-08f, 4.182835855e-09f)
+#define CLACT_R32_TANH_B_C7 (float16)(1.907686144e-01f, -8.307086304e-03f, -1.760244556e-02f, 6.485434249e-03f, \
+    8.193150861e-04f, -8.754506416e-05f, -6.399315316e-05f, -2.313476944e-05f,                                  \
+    -7.627145806e-06f, -2.502610414e-06f, -8.401551668e-07f, -2.366527099e-07f,                                 \
+    -7.470286079e-08f, -2.377452191e-08f, -6.889997017e-09f, -2.753830275e-09f)
+#endif
 /* ---- sigmoid: c/(c + c e^-x) (clact_logistic_rc); sigmoid' = e/(1+e)^2
  * with e = e^-|x| on both sides (no 1 - s). */
 CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
@@ -2106,6 +2150,20 @@ CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
 }
 CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
 {
+#if CLACT_R32
+    /* sigmoid'(x) = sech^2(x/2)/4: tanh's table on |x|/2 < 9, folded
+     * into its centres (times 2), piece scale (/2) and coefficients
+     * (c_k 2^-(k+2)): scalings by powers of 2, the same roundings */
+    {
+        const realv a = fabs(x);
+        if (clact_all_lt(a, 2 * CLACT_R32_TANH_B_XHI)) {
+            intv i;
+            const realv w = clact_h16_w(a, 0.5f * CLACT_R32_TANH_B_S, CLACT_R32_TANH_B_KMIN, 2 * CLACT_R32_TANH_B_M, &i);
+#define CLACT_R32_SIG_B_L(k, i) clact_perm(CLACT_R32_TANH_B_C##k * (1.0f / (4 << k)), i)
+            return CLACT_HORNER7(CLACT_R32_SIG_B_L, i, w);
+        }
+    }
+#endif
 #if CLACT_LOWP
     const realv e = clact_logistic_ev(x), r = clact_rcp1p(e);
     return e * r * r; /* e rounds into the subnormals: enough for 16 bits */
@@ -2145,6 +2203,17 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
 }
 CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
 {
+#if CLACT_R32
+    {
+        const realv a = fabs(x);
+        if (clact_all_lt(a, CLACT_R32_TANH_B_XHI)) {
+            intv i;
+            const realv w = clact_h16_w(a, CLACT_R32_TANH_B_S, CLACT_R32_TANH_B_KMIN, CLACT_R32_TANH_B_M, &i);
+#define CLACT_R32_TANH_B_L(k, i) CLACT_R16_C(TANH_B, k, i)
+            return CLACT_HORNER7(CLACT_R32_TANH_B_L, i, w);
+        }
+    }
+#endif
 #if CLACT_LOWP
     /* e = e^-2|x| as 2^(|x| C), C = -2 log2(e) in one float (|x| C off
      * by 2^-17.6 at the clamp, 57.5, where e is 2^-166): no 2 x of its own */

@@ -1,29 +1,29 @@
 #!/usr/bin/env python3
-"""Fit the float32 range tables of kernels/clact_ops.cl (CLACT_R32_*: the
-in-range forms of the forwards of mish, softplus (beta 1) and gelu and
-of the backwards of mish, gelu, gelu_tanh and silu on AVX-512,
-CLACT_R32) and print them as C defines, with the worst error of the
-results, found by evaluating the kernels' float arithmetic on float32
-inputs spread over each piece.
+"""Fit the float32 range tables of kernels/clact_ops.cl (CLACT_R32_*:
+the in-range forms of the forwards of mish, softplus (beta 1) and gelu
+and of the backwards of mish, gelu, gelu_tanh, silu and tanh (sigmoid's
+too, scaled) on AVX-512, CLACT_R32) and print them as C defines, with
+the worst error of the results, found by evaluating the kernels' float
+arithmetic on float32 inputs spread over each piece.
 
-The result is x P(x) (softplus, gelu: max(x, 0) + P(|x|); backward:
-dy P(x), gelu', gelu_tanh', silu': dy P(|x|) or dy (1 - P(|x|))), with
-P from 32 polynomials (vpermi2ps; 16 and vpermps for gelu and those
-three derivatives) where every lane of a vector lies above XLO: the
-piece is k = round(s x) of x (|x|) clamped at XHI above (where the
-result rounds to x or dy), index k - kmin (the low bits of
-fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j with w = x - m_k, m_k
-the piece's centre from a table too. In the steep tail of P a piece is
-centred on the end where |P| is smallest: |P| grows from there, its
-terms have one sign and Horner's scheme keeps the relative accuracy that
-it would lose to cancellation from the middle; the piece that holds a
-root of P is centred on it, with P(m) rounded as its constant term
-(gelu's P(0) = 0, written -0: its first piece holds only P's root).
-Below XLO, and for NaN, the ops keep their general forms. The fit is
-that of tools/fit_f16_tables.py with the weight 1/|P| (P's relative
-error, which is the result's where it matters). XLO is the float nearest
-the range's low end from inside whose piece the kernels' rounding finds
-(softplus: -XHI).
+The result is x P(x) (softplus, gelu: max(x, 0) + P(|x|); backward: dy
+P(x), gelu', gelu_tanh', silu': dy P(|x|) or dy (1 - P(|x|)), tanh': dy
+P(|x|)), with P from 32 polynomials (vpermi2ps; 16 and vpermps for gelu
+and those four derivatives) where every lane of a vector lies above XLO
+(tanh': every |x| below XHI): the piece is k = round(s x) of x (|x|)
+clamped at XHI above (where the result rounds to x or dy), index k -
+kmin (the low bits of fma(x, s, 1.5*2^23 - kmin)), and P = sum c_j w^j
+with w = x - m_k, m_k the piece's centre from a table too. In the steep
+tail of P a piece is centred on the end where |P| is smallest: |P| grows
+from there, its terms have one sign and Horner's scheme keeps the
+relative accuracy that it would lose to cancellation from the middle;
+the piece that holds a root of P is centred on it, with P(m) rounded as
+its constant term (gelu's P(0) = 0, written -0: its first piece holds
+only P's root). Below XLO, and for NaN, the ops keep their general
+forms. The fit is that of tools/fit_f16_tables.py with the weight 1/|P|
+(P's relative error, which is the result's where it matters). XLO is the
+float nearest the range's low end from inside whose piece the kernels'
+rounding finds (softplus: -XHI).
 
   forward  mish       x tanh(softplus(x))     P = tanh(softplus(x))
   forward  softplus   log1p(e^x) (beta 1)     max(x, 0) + P(|x|), P(a) = log1p(e^-a)
@@ -32,6 +32,7 @@ the range's low end from inside whose piece the kernels' rounding finds
   backward gelu       dy gelu'(x)             P(a) = gelu'(-a) (x < 0), 1 - P(a), root 0.7518
   backward gelu_tanh  dy gelu_tanh'(x)        the same, root 0.7525
   backward silu       dy silu'(x)             the same, root 1.2785
+  backward tanh       dy tanh'(x)             P(a) = sech(a)^2, |x| < 9 (sigmoid': P(|x|/2)/4)
 
 Developer tool (needs mpmath and numpy from PyPI):
   python3 tools/fit_f32_tables.py [NAME...]    e.g. MISH_F; all by default
@@ -56,6 +57,9 @@ import fit_f16_tables as h
 # a = |x| clamped at H (where 1 - P rounds to 1), the range -H < x, the
 # pieces as "even"'s and the root's as "dy"'s: derivatives f' with
 # f'(x) + f'(-x) = 1 (gelu', gelu_tanh', silu'), P(a) = f'(-a).
+# "abs": the result is dy P(a), a = |x|, the range |x| < H (no clamp:
+# P has no limit that the result rounds to on either side), the pieces
+# as "even"'s.
 TABLES = {
     "MISH_F": (h.mish_f, "x", 1.05, -21, 10.0, -1.0, 7, None, 32),
     "SP_F": (lambda a: h.softplus(-a), "even", 1.55, 0, 20.0, 1.0, 5, None, 32),
@@ -64,8 +68,9 @@ TABLES = {
     "GELU_B": (lambda a: h.gelu_b(-a), "half", 2.2, 0, 7.0, 1.0, 9, 0.75, 16),
     "GT_B": (lambda a: h.gt_b(-a), "half", 2.4, 0, 6.4, 1.0, 9, 0.75, 16),
     "SILU_B": (lambda a: h.silu_b(-a), "half", 0.75, 0, 20.0, 1.0, 8, 1.28, 16),
+    "TANH_B": (lambda a: 1 / mp.cosh(a) ** 2, "abs", 1.7, 0, 9.0, 1.0, 7, None, 16),
 }
-SYM = ("even", "half")  # the forms of a = |x|
+SYM = ("even", "half", "abs")  # the forms of a = |x|
 
 
 def index(x, s, kmin):
@@ -139,6 +144,8 @@ def score(t, per=2000):
     x = np.unique(np.concatenate(xs + [np.float32([-2.0 ** -20, 2.0 ** -20, 1e-30]),
                                        np.linspace(t["hi"], 2 * t["hi"], per).astype(np.float32)]))
     x = x[x > t["lo"]]
+    if t["form"] == "abs":  # the range is |x| < H on both sides
+        x = x[x < t["hi"]]
     p = evaluate(t, x)
     if t["form"] == "even":  # as clact_nonneg_or_m0(x) + P
         res = (np.where(x > 0, x, np.float32(-0.0)).astype(np.float64) + p).astype(np.float32)
@@ -146,6 +153,9 @@ def score(t, per=2000):
     elif t["form"] == "half":  # dy = 1
         res = np.where(x < 0, p, np.float32(1) - p)
         want = np.array([float(t["P"](mp.mpf(-float(v))) if v < 0 else 1 - t["P"](mp.mpf(float(v)))) for v in x])
+    elif t["form"] == "abs":  # dy = 1
+        res = p
+        want = np.array([float(t["P"](mp.mpf(abs(float(v))))) for v in x])
     elif t["form"] == "dy":  # dy = 1
         res = p
         want = np.array([float(t["P"](mp.mpf(float(v)))) for v in x])

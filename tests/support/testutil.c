@@ -539,11 +539,11 @@ static double bits_to_value(clact_dtype t, uint64_t r)
 
 double *tu_run_inputs(size_t *n)
 {
-    static const float at[] = {-20.476192f, -20.098040f, -20.0f, -7.7f, -7.5f,       -7.0f,       -6.4f,
-                               -4.0f,       -1.2784645f, -1.1924312f, -1.0f, -0.7524614f, -0.7517915f, 0.0f,
-                               1.0f,        5.6f,        6.4f,  7.0f,  7.5f,        10.0f,       11.0f,
-                               20.0f};
-    const size_t nat = sizeof at / sizeof at[0], run = 256, ngrid = 33 * 64 + 1;
+    static const float at[] = {-20.476192f, -20.098040f, -20.0f, -18.0f, -9.0f, -7.7f, -7.5f, -7.0f,
+                               -6.4f,       -4.0f,       -1.2784645f, -1.1924312f, -1.0f, -0.7524614f,
+                               -0.7517915f, 0.0f,        1.0f,   5.6f,  6.4f,  7.0f,  7.5f,  9.0f,
+                               10.0f,       11.0f,       18.0f,  20.0f};
+    const size_t nat = sizeof at / sizeof at[0], run = 256, ngrid = 42 * 64 + 1;
     double *x = tu_alloc((nat * 3 * run + ngrid) * sizeof(double));
     size_t k = 0;
     for (size_t j = 0; j < nat; ++j) {

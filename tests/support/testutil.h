@@ -124,10 +124,11 @@ double *tu_random(clact_dtype t, size_t n, double lo, double hi, uint64_t seed);
  * a range (float32 mish above -20.476192 forward and -20.098040 backward,
  * softplus above -20, gelu above -7.5 forward and -7 backward, gelu_tanh
  * above -6.4 and silu above -20 backward, with x or |x| clamped at 10,
- * 11, 20, 7.5, 7 and 6.4 inside the form) and the general one for any
- * other. Runs of 256 floats end at, start at and straddle each of those
- * points and a few others (the roots of mish', silu', gelu' and
- * gelu_tanh' among them); a grid at 1/64 covers [-21, 12]. Returns a
+ * 11, 20, 7.5, 7 and 6.4 inside the form; tanh and sigmoid backward for
+ * |x| below 9 and 18) and the general one for any other. Runs of 256
+ * floats end at, start at and straddle each of those points and a few
+ * others (the roots of mish', silu', gelu' and gelu_tanh' among them); a
+ * grid at 1/64 covers [-21, 21]. Returns a
  * malloc'd array (free it) and its length in *n. */
 double *tu_run_inputs(size_t *n);
 
