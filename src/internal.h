@@ -99,6 +99,7 @@ struct clact_context {
     int              rcp14;     /* -DCLACT_RCP14 (tuning.c) */
     int              wide_prelu; /* float32 prelu at the table's width (tuning.c) */
     int              bf16_cvt;  /* -DCLACT_BF16_CVT: AVX512_BF16 stores (tuning.c) */
+    int              avx512;    /* a PoCL CPU device on an AVX-512F host (tuning.c) */
     cl_mem           scratch;   /* partial sums of the prelu weight gradient, reused */
     size_t           scratch_size;
     clact_cache_stats stats;

@@ -134,6 +134,18 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * or an exponential outright (float32 tanh's forward, one vector per
      * work-item too); the other tables come with CLACT_RCP14 */
     l.tables = ctx->rcp14 != 0;
+    /* float32 tanh' and sigmoid' from their table (clact_ops.cl, AVX-512)
+     * keep up with the memory as the piecewise-linear ops do, and like
+     * them do without prefetching where the table's pl_bwd_pf says so. On
+     * the Zen 5 at full size (interleaved, 10 minutes, fractions of copy):
+     * beside the slow copy tanh' 0.96 -> 1.02-1.04 and sigmoid' 0.96 ->
+     * 1.02-1.03 without it, beside the fast one 1.06 -> 1.04-1.05 and
+     * 1.07-1.08 -> 1.05-1.06. The other float32 backwards gained 2-5% in
+     * the slow periods and lost 1-4% in the fast ones (gelu_tanh' lost in
+     * both): they keep it. */
+    if (t == CLACT_F32 && (op == CLACT_OP_TANH || op == CLACT_OP_SIGMOID) && l.tables && l.vec >= 16 &&
+        ctx->avx512 && !ctx->pl_bwd_pf)
+        l.pf_bytes = 0;
     /* the copy (elementwise.cl): at most 64 bytes per work-item at the
      * CPU-only widths 32 and 64 */
     const unsigned es = (unsigned)clact_dtype_size(t);
@@ -186,11 +198,25 @@ static void read_overrides(clact_context *ctx);
  * at full size (medians of 2, interleaved) bfloat16 elu's forward went
  * 0.76 -> 0.85 of copy, tanh 0.68 -> 0.77 / 0.64 -> 0.78, mish 0.51 ->
  * 0.60, hardswish 0.86 -> 0.92. */
+static int host_pocl_cpu(const clact_context *ctx)
+{
+    return (ctx->type & CL_DEVICE_TYPE_CPU) && strstr(ctx->platform_name, "Portable Computing Language");
+}
 static int host_bf16_cvt(const clact_context *ctx)
 {
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-    return (ctx->type & CL_DEVICE_TYPE_CPU) && strstr(ctx->platform_name, "Portable Computing Language") &&
-           __builtin_cpu_supports("avx512bf16");
+    return host_pocl_cpu(ctx) && __builtin_cpu_supports("avx512bf16");
+#else
+    (void)ctx;
+    return 0;
+#endif
+}
+/* the same for AVX-512F: the kernels' AVX-512 forms and float32 range
+ * tables (clact_math.cl) */
+static int host_avx512(const clact_context *ctx)
+{
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    return host_pocl_cpu(ctx) && __builtin_cpu_supports("avx512f");
 #else
     (void)ctx;
     return 0;
@@ -232,6 +258,7 @@ void clact__tuning_init(clact_context *ctx)
         const int m = atoi(e14);
         ctx->rcp14 = m == 2 ? 2 : m != 0;
     }
+    ctx->avx512 = host_avx512(ctx);
     ctx->bf16_cvt = host_bf16_cvt(ctx);
     const char *eb = getenv("CLACT_BF16_CVT");
     if (eb) ctx->bf16_cvt = atoi(eb) != 0;
