@@ -2100,7 +2100,8 @@ CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi)
 
 #if CLACT_R32
 /* float32 tanh' = sech^2(|x|) from 16 polynomials of degree 7 where every
- * |x| < 9 (tools/fit_f32_tables.py: the "abs" form; sigmoid' too) */
+ * |x| < 9 (tools/fit_f32_tables.py: the "abs" form), and sigmoid' from
+ * the same table */
 #define CLACT_R32_TANH_B_XLO -9.000000000e+00f
 #define CLACT_R32_TANH_B_XHI 9.000000000e+00f
 #define CLACT_R32_TANH_B_S 1.700000048e+00f
@@ -2141,6 +2142,21 @@ CLACT_INLINE realv clact_grad_hardtanh(realv x, realv lo, realv hi)
     8.193150861e-04f, -8.754506416e-05f, -6.399315316e-05f, -2.313476944e-05f,                                  \
     -7.627145806e-06f, -2.502610414e-06f, -8.401551668e-07f, -2.366527099e-07f,                                 \
     -7.470286079e-08f, -2.377452191e-08f, -6.889997017e-09f, -2.753830275e-09f)
+/* sech(a 2^-e)^2 2^-2e, a = |x| (e = 0: tanh'; e = 1: sigmoid' =
+ * sech(a/2)^2/4) from the table at a 2^-e, the scaling folded into its
+ * centres (times 2^e), piece scale and coefficients (c_k 2^-(k+2)e):
+ * powers of 2, the same roundings. False, *g unset, unless every
+ * |x| < 9 2^e (a NaN lane: false). */
+CLACT_INLINE bool clact_sech2_table(realv x, int e, realv *g)
+{
+    const realv a = fabs(x);
+    if (!clact_all_lt(a, CLACT_R32_TANH_B_XHI * (1 << e))) return false;
+    intv i;
+    const realv w = clact_h16_w(a, CLACT_R32_TANH_B_S / (1 << e), CLACT_R32_TANH_B_KMIN, CLACT_R32_TANH_B_M * (1 << e), &i);
+#define CLACT_R32_SECH2_L(k, i) clact_perm(CLACT_R32_TANH_B_C##k / (float)(1 << (k + 2) * e), i)
+    *g = CLACT_HORNER7(CLACT_R32_SECH2_L, i, w);
+    return true;
+}
 #endif
 /* ---- sigmoid: c/(c + c e^-x) (clact_logistic_rc); sigmoid' = e/(1+e)^2
  * with e = e^-|x| on both sides (no 1 - s). */
@@ -2151,18 +2167,8 @@ CLACT_INLINE realv clact_fwd_sigmoid(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_grad_sigmoid(realv x, realv p0, realv p1)
 {
 #if CLACT_R32
-    /* sigmoid'(x) = sech^2(x/2)/4: tanh's table on |x|/2 < 9, folded
-     * into its centres (times 2), piece scale (/2) and coefficients
-     * (c_k 2^-(k+2)): scalings by powers of 2, the same roundings */
-    {
-        const realv a = fabs(x);
-        if (clact_all_lt(a, 2 * CLACT_R32_TANH_B_XHI)) {
-            intv i;
-            const realv w = clact_h16_w(a, 0.5f * CLACT_R32_TANH_B_S, CLACT_R32_TANH_B_KMIN, 2 * CLACT_R32_TANH_B_M, &i);
-#define CLACT_R32_SIG_B_L(k, i) clact_perm(CLACT_R32_TANH_B_C##k * (1.0f / (4 << k)), i)
-            return CLACT_HORNER7(CLACT_R32_SIG_B_L, i, w);
-        }
-    }
+    realv g;
+    if (clact_sech2_table(x, 1, &g)) return g;
 #endif
 #if CLACT_LOWP
     const realv e = clact_logistic_ev(x), r = clact_rcp1p(e);
@@ -2204,15 +2210,8 @@ CLACT_INLINE realv clact_fwd_tanh(realv x, realv p0, realv p1)
 CLACT_INLINE realv clact_grad_tanh(realv x, realv p0, realv p1)
 {
 #if CLACT_R32
-    {
-        const realv a = fabs(x);
-        if (clact_all_lt(a, CLACT_R32_TANH_B_XHI)) {
-            intv i;
-            const realv w = clact_h16_w(a, CLACT_R32_TANH_B_S, CLACT_R32_TANH_B_KMIN, CLACT_R32_TANH_B_M, &i);
-#define CLACT_R32_TANH_B_L(k, i) CLACT_R16_C(TANH_B, k, i)
-            return CLACT_HORNER7(CLACT_R32_TANH_B_L, i, w);
-        }
-    }
+    realv g;
+    if (clact_sech2_table(x, 0, &g)) return g;
 #endif
 #if CLACT_LOWP
     /* e = e^-2|x| as 2^(|x| C), C = -2 log2(e) in one float (|x| C off

@@ -131,8 +131,9 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * division. */
     l.rcp14 = l.vec >= 32 ? ctx->rcp14 : 0;
     /* per-lane polynomial tables (vpermps) where they replace a division
-     * or an exponential outright (float32 tanh's forward, one vector per
-     * work-item too); the other tables come with CLACT_RCP14 */
+     * or an exponential outright (float32 tanh's forward and the
+     * backwards of tanh and sigmoid, one vector per work-item too); the
+     * other tables come with CLACT_RCP14 */
     l.tables = ctx->rcp14 != 0;
     /* float32 tanh' and sigmoid' from their table (clact_ops.cl, AVX-512)
      * keep up with the memory as the piecewise-linear ops do, and like
