@@ -934,8 +934,8 @@ CLACT_INLINE realv clact_tanh(realv x)
  * derivatives of gelu, gelu_tanh and silu are P(|x|) or 1 - P(|x|)
  * (clact_half_sym), tanh' is P(|x|) where every |x| < 9 and sigmoid'
  * P(|x|/2)/4 where |x| < 18 (clact_all_lt), P from 16 polynomials too
- * (tanh' 1.63 ulp, sigmoid' 1.60 over the sweep's floats; their general
- * forms 3.83). The ranges hold nearly
+ * (both 1.665 ulp over every float of their ranges, the same roundings;
+ * their general forms 3.83 over the sweep's floats). The ranges hold nearly
  * all of an activation's inputs (mish: x > -20.48, degree 7, and
  * x > -20.1, degree 8; softplus: x > -20, degree 5; gelu: x > -7.5 and
  * x > -7, degree 9; gelu_tanh': x > -6.4, degree 9; silu': x > -20,
