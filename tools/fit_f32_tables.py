@@ -132,8 +132,8 @@ def evaluate(t, x):
 
 def score(t, per=2000):
     """worst error of the results in float32 ulps over per floats of each
-    piece, its ends included (even, half: on both sides of 0), and as many
-    from H to 2H"""
+    piece, its ends included (the |x| forms: on both sides of 0), and as
+    many from H to 2H (but for "abs", whose range ends at H)"""
     xs = []
     for k in range(t["kmin"], t["kmin"] + t["npc"]):
         a = max(np.float32((k - 0.5) / float(t["s"])), np.nextafter(t["lo"], np.float32(np.inf)))

@@ -543,8 +543,8 @@ double *tu_run_inputs(size_t *n)
                                -6.4f,       -4.0f,       -1.2784645f, -1.1924312f, -1.0f, -0.7524614f,
                                -0.7517915f, 0.0f,        1.0f,   5.6f,  6.4f,  7.0f,  7.5f,  9.0f,
                                10.0f,       11.0f,       18.0f,  20.0f};
-    const size_t nat = sizeof at / sizeof at[0], run = 256, ngrid = 42 * 64 + 1;
-    double *x = tu_alloc((nat * 3 * run + ngrid) * sizeof(double));
+    const size_t nat = sizeof at / sizeof at[0], run = 256, ngrid = 42 * 64 + 1, nnan = 192;
+    double *x = tu_alloc((nat * 3 * run + ngrid + nnan) * sizeof(double));
     size_t k = 0;
     for (size_t j = 0; j < nat; ++j) {
         float v = at[j];
@@ -555,6 +555,9 @@ double *tu_run_inputs(size_t *n)
         for (size_t i = 0; i < run; ++i, v = nextafterf(v, INFINITY)) x[k++] = v;
     }
     for (size_t i = 0; i < ngrid; ++i) x[k++] = -21.0 + (double)i / 64;
+    /* one NaN among values in every table's range: the 64-element vector
+     * that holds it lies within the block wherever vectors start */
+    for (size_t i = 0; i < nnan; ++i) x[k++] = i == nnan / 2 ? NAN : -1.5 + (double)i / 64;
     *n = k;
     return x;
 }

@@ -128,8 +128,10 @@ double *tu_random(clact_dtype t, size_t n, double lo, double hi, uint64_t seed);
  * |x| below 9 and 18) and the general one for any other. Runs of 256
  * floats end at, start at and straddle each of those points and a few
  * others (the roots of mish', silu', gelu' and gelu_tanh' among them); a
- * grid at 1/64 covers [-21, 21]. Returns a malloc'd array (free it) and
- * its length in *n. */
+ * grid at 1/64 covers [-21, 21]; last, a NaN amid 191 values of [-1.5, 1.5),
+ * so that a vector otherwise in range holds it (NaN in, NaN out: the
+ * range test fails for a NaN lane). Returns a malloc'd array (free it)
+ * and its length in *n. */
 double *tu_run_inputs(size_t *n);
 
 /* ---- scoring ------------------------------------------------------------------- */
