@@ -77,7 +77,18 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
     const int pl = (clact__ops[op].flags & CLACT_OPF_PIECEWISE_LINEAR) != 0;
     const unsigned pf = l.pf_bytes; /* 0: none on this device */
     l.pf_fwd = pl ? 0 : pf;
-    if (pl && !ctx->pl_bwd_pf) l.pf_bytes = 0;
+    /* float32 tanh' and sigmoid' from their table (clact_ops.cl: AVX-512,
+     * tables on, 16 lanes or more) keep up with the memory as the
+     * piecewise-linear ops do, and prefetch in their backwards as those
+     * do. On the Zen 5 at full size (interleaved, 10 minutes, fractions of
+     * copy): beside the slow copy tanh' 0.96 -> 1.02-1.04 and sigmoid'
+     * 0.96 -> 1.02-1.03 without it, beside the fast one 1.06 -> 1.04-1.05
+     * and 1.07-1.08 -> 1.05-1.06. The other float32 backwards gained 2-5%
+     * in the slow periods and lost 1-4% in the fast ones (gelu_tanh' lost
+     * in both): they keep it. */
+    const int table_bwd = t == CLACT_F32 && (op == CLACT_OP_TANH || op == CLACT_OP_SIGMOID) && ctx->rcp14 &&
+                          l.vec >= 16 && ctx->avx512;
+    if ((pl || table_bwd) && !ctx->pl_bwd_pf) l.pf_bytes = 0;
     if (pf && ctx->pf_fwd && !(pl && t == CLACT_F32)) l.pf_fwd = ctx->pf_fwd;
     /* Where the table gives pf_fwd32_l2 (Intel CPUs), the float32 forwards
      * prefetch that far ahead into L2 (prefetcht1) instead, and so does the
@@ -135,18 +146,6 @@ clact_launch clact__op_launch(const clact_context *ctx, clact_op op, clact_dtype
      * backwards of tanh and sigmoid, one vector per work-item too); the
      * other tables come with CLACT_RCP14 */
     l.tables = ctx->rcp14 != 0;
-    /* float32 tanh' and sigmoid' from their table (clact_ops.cl, AVX-512)
-     * keep up with the memory as the piecewise-linear ops do, and like
-     * them do without prefetching where the table's pl_bwd_pf says so. On
-     * the Zen 5 at full size (interleaved, 10 minutes, fractions of copy):
-     * beside the slow copy tanh' 0.96 -> 1.02-1.04 and sigmoid' 0.96 ->
-     * 1.02-1.03 without it, beside the fast one 1.06 -> 1.04-1.05 and
-     * 1.07-1.08 -> 1.05-1.06. The other float32 backwards gained 2-5% in
-     * the slow periods and lost 1-4% in the fast ones (gelu_tanh' lost in
-     * both): they keep it. */
-    if (t == CLACT_F32 && (op == CLACT_OP_TANH || op == CLACT_OP_SIGMOID) && l.tables && l.vec >= 16 &&
-        ctx->avx512 && !ctx->pl_bwd_pf)
-        l.pf_bytes = 0;
     /* the copy (elementwise.cl): at most 64 bytes per work-item at the
      * CPU-only widths 32 and 64 */
     const unsigned es = (unsigned)clact_dtype_size(t);
